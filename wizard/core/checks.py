@@ -1,0 +1,742 @@
+"""Checks: every field rule and every cross-field rule of the production guide, as findings.
+
+`check(plan)` looks only at the fields the plan's target chart consumes (hidden answers never
+raise findings). Each finding has a stable `code` (tests and the UI key on it), the dotted `path`
+of the field it is about, and a message that says how to fix it. Errors block export.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import rules
+from .plan import (
+    BROKERS,
+    DB_KINDS,
+    FS_GROUP_POLICIES,
+    ISSUER_KINDS,
+    SCHEDULING_MODES,
+    SECTIONS,
+    SERVICE_KINDS,
+    SERVICE_TYPES,
+    SSL_MODES,
+    STORE_KINDS,
+    TARGETS,
+    TLS_MODES,
+    TOLERATION_EFFECTS,
+    TOLERATION_OPERATORS,
+    Plan,
+    Pool,
+    Store,
+    needs_rabbitmq,
+    needs_redis,
+    stores,
+    taint_of,
+    workload_pools,
+)
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+SEVERITIES = (ERROR, WARNING, INFO)
+_STEP_OF_SECTION = {attr: slug for attr, slug, _ in SECTIONS}
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str
+    code: str
+    path: str
+    message: str
+
+    @property
+    def step(self) -> str:
+        """The wizard step that owns the field (plan-wide fields belong to the first step)."""
+        return _STEP_OF_SECTION.get(self.path.split(".", 1)[0], SECTIONS[0][1])
+
+    def line(self) -> str:
+        return f"{self.severity.upper()} {self.code} {self.path}: {self.message}"
+
+
+class _Report:
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+
+    def add(self, severity: str, code: str, path: str, message: str) -> None:
+        self.findings.append(Finding(severity, code, path, message))
+
+    def rule(self, code: str, path: str, problem: str | None, what: str) -> bool:
+        """Record an error if a field rule failed; True when the value passed."""
+        if problem:
+            self.add(ERROR, code, path, f"{what} {problem}.")
+        return problem is None
+
+    def choice(self, code: str, path: str, value: str, allowed: tuple[str, ...], what: str) -> bool:
+        if value in allowed:
+            return True
+        shown = ", ".join(repr(a) for a in allowed)
+        self.add(ERROR, code, path, f"{what} must be one of {shown}; got {value!r}.")
+        return False
+
+
+def check(plan: Plan) -> list[Finding]:
+    """All findings for the plan, errors first, then in wizard order."""
+    report = _Report()
+    if not report.choice("target_invalid", "target", plan.target, TARGETS, "The target chart"):
+        return report.findings
+    _check_plan(plan, report)
+    _check_scheduling(plan, report)
+    _check_database(plan, report)
+    _check_components(plan, report)
+    _check_storage(plan, report)
+    _check_tls(plan, report)
+    _check_security(plan, report)
+    _check_secrets(plan, report)
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    return sorted(report.findings, key=lambda f: order[f.severity])
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity == ERROR for f in findings)
+
+
+def _check_plan(plan: Plan, r: _Report) -> None:
+    r.rule(
+        "release_invalid",
+        "release",
+        rules.dns_label_problem(plan.release, 53),
+        "The Helm release name",
+    )
+    r.rule(
+        "namespace_invalid", "namespace", rules.dns_label_problem(plan.namespace), "The namespace"
+    )
+    if plan.target == "v0.6":
+        r.add(
+            WARNING,
+            "legacy_chart",
+            "target",
+            "The 0.6.1 chart only installs with Helm 2 on Kubernetes 1.21 or older (it uses removed "
+            "v1beta1 APIs and a template current Helm rejects). Choose the v2 target for a new cluster.",
+        )
+
+
+# --- scheduling ------------------------------------------------------------------------------
+
+
+def _check_scheduling(plan: Plan, r: _Report) -> None:
+    sched = plan.scheduling
+    if not r.choice(
+        "scheduling_mode_invalid",
+        "scheduling.mode",
+        sched.mode,
+        SCHEDULING_MODES,
+        "The scheduling mode",
+    ):
+        return
+    _check_pool(sched.core, "scheduling.core", r)
+    if not sched.core.labels:
+        r.add(
+            ERROR,
+            "core_labels_missing",
+            "scheduling.core.labels",
+            "Give the core pool at least one node label (e.g. polyaxon=core) so the API, agent and "
+            "database stay on their own nodes.",
+        )
+    if not sched.core.taint:
+        r.add(
+            WARNING,
+            "core_untainted",
+            "scheduling.core.taint",
+            "Runs that set no node selector can still be scheduled on the core nodes. Taint the core "
+            "nodes so only Polyaxon's own components (which tolerate the taint) run there.",
+        )
+    pools = _distinct_workload_pools(plan)
+    for path, pool in pools.items():
+        _check_pool(pool, path, r)
+        if not pool.labels:
+            r.add(
+                WARNING,
+                "workload_labels_missing",
+                f"{path}.labels",
+                "Give this workload pool a node label so its runs go to the nodes meant for them.",
+            )
+        if _can_share_nodes(sched.core, pool):
+            r.add(
+                WARNING,
+                "shared_nodes",
+                f"{path}.labels",
+                "These runs can land on the core nodes: give the pool a label the core nodes do not "
+                "have, and taint the core nodes without letting this pool tolerate the taint.",
+            )
+    if plan.target == "v2":
+        name = sched.registry_connection
+        if not name:
+            r.add(
+                WARNING,
+                "registry_connection_missing",
+                "scheduling.registry_connection",
+                "Name the registry connection kaniko pushes to; without it no builds preset is written.",
+            )
+        else:
+            r.rule(
+                "registry_connection_invalid",
+                "scheduling.registry_connection",
+                rules.polyaxon_name_problem(name),
+                "The registry connection name",
+            )
+
+
+def _distinct_workload_pools(plan: Plan) -> dict[str, Pool]:
+    if plan.scheduling.mode == "per-class":
+        return {f"scheduling.classes.{name}": pool for name, pool in workload_pools(plan).items()}
+    return {"scheduling.workloads": plan.scheduling.workloads}
+
+
+def _check_pool(pool: Pool, path: str, r: _Report) -> None:
+    seen: set[str] = set()
+    for i, label in enumerate(pool.labels):
+        at = f"{path}.labels.{i}"
+        r.rule(
+            "label_key_invalid", f"{at}.key", rules.label_key_problem(label.key), "The label key"
+        )
+        r.rule(
+            "label_value_invalid",
+            f"{at}.value",
+            rules.label_value_problem(label.value),
+            "The label value",
+        )
+        if label.key in seen:
+            r.add(
+                ERROR,
+                "label_key_duplicate",
+                f"{at}.key",
+                f"The label key {label.key!r} is given twice; a node has one value per key.",
+            )
+        seen.add(label.key)
+    if pool.taint and pool.labels and not pool.labels[0].value:
+        r.add(
+            ERROR,
+            "taint_value_missing",
+            f"{path}.labels.0.value",
+            "A tainted pool's first label becomes its taint: give it a value (e.g. polyaxon=core).",
+        )
+    for i, tol in enumerate(pool.tolerations):
+        _check_toleration(tol, f"{path}.tolerations.{i}", r)
+
+
+def _check_toleration(tol, at: str, r: _Report) -> None:
+    ok_op = r.choice(
+        "toleration_operator_invalid",
+        f"{at}.operator",
+        tol.operator,
+        TOLERATION_OPERATORS,
+        "The toleration operator",
+    )
+    r.choice(
+        "toleration_effect_invalid",
+        f"{at}.effect",
+        tol.effect,
+        TOLERATION_EFFECTS,
+        "The toleration effect ('' means every effect)",
+    )
+    if tol.key:
+        r.rule(
+            "toleration_key_invalid",
+            f"{at}.key",
+            rules.label_key_problem(tol.key),
+            "The toleration key",
+        )
+    elif ok_op and tol.operator == "Equal":
+        r.add(
+            ERROR,
+            "toleration_key_missing",
+            f"{at}.key",
+            "A toleration without a key must use the Exists operator (it then tolerates every taint).",
+        )
+    if ok_op and tol.operator == "Exists" and tol.value:
+        r.add(
+            ERROR,
+            "toleration_exists_with_value",
+            f"{at}.value",
+            "With the Exists operator the value must be empty; use Equal to match a value.",
+        )
+    if tol.value:
+        r.rule(
+            "toleration_value_invalid",
+            f"{at}.value",
+            rules.label_value_problem(tol.value),
+            "The toleration value",
+        )
+
+
+def _tolerates(pool: Pool, taint) -> bool:
+    for tol in pool.tolerations:
+        if tol.effect not in ("", taint.effect):
+            continue
+        if tol.operator == "Exists" and (not tol.key or tol.key == taint.key):
+            return True
+        if tol.operator == "Equal" and tol.key == taint.key and tol.value == taint.value:
+            return True
+    return False
+
+
+def _can_share_nodes(core: Pool, pool: Pool) -> bool:
+    """Core nodes carry exactly the core labels: a pool whose selector they satisfy, and whose
+    pods the core taint does not stop, can be scheduled there."""
+    core_labels = {(label.key, label.value) for label in core.labels}
+    selected = {(label.key, label.value) for label in pool.labels} <= core_labels
+    if not selected:
+        return False
+    taint = taint_of(core)
+    return taint is None or _tolerates(pool, taint)
+
+
+# --- database --------------------------------------------------------------------------------
+
+
+def _check_database(plan: Plan, r: _Report) -> None:
+    db = plan.database
+    if not r.choice("db_kind_invalid", "database.kind", db.kind, DB_KINDS, "The database kind"):
+        return
+    if db.kind == "in-cluster":
+        r.add(
+            WARNING,
+            "in_cluster_db",
+            "database.kind",
+            "The in-cluster PostgreSQL is a single pod, not highly available. The guide recommends an "
+            "external (managed) PostgreSQL for production.",
+        )
+        r.rule(
+            "db_size_invalid", "database.size", rules.quantity_problem(db.size), "The volume size"
+        )
+        if db.storage_class:
+            r.rule(
+                "storage_class_invalid",
+                "database.storage_class",
+                rules.dns_subdomain_problem(db.storage_class),
+                "The storage class",
+            )
+        return
+    if not db.host:
+        r.add(
+            ERROR,
+            "db_host_missing",
+            "database.host",
+            "Give the host name of the external PostgreSQL, or choose the in-cluster database.",
+        )
+    else:
+        r.rule(
+            "db_host_invalid",
+            "database.host",
+            rules.hostname_problem(db.host, allow_ip=True),
+            "The database host",
+        )
+    r.rule("db_port_invalid", "database.port", rules.port_problem(db.port), "The database port")
+    r.rule(
+        "db_name_invalid",
+        "database.name",
+        rules.pg_identifier_problem(db.name),
+        "The database name",
+    )
+    r.rule(
+        "db_user_invalid",
+        "database.user",
+        rules.pg_identifier_problem(db.user),
+        "The database user",
+    )
+    if db.conn_max_age < 0:
+        r.add(
+            ERROR,
+            "conn_max_age_invalid",
+            "database.conn_max_age",
+            "Connection max age is in seconds and cannot be negative (0 closes after each request).",
+        )
+    if plan.target == "v2":
+        if r.choice(
+            "db_sslmode_invalid", "database.sslmode", db.sslmode, SSL_MODES, "The SSL mode"
+        ):
+            if db.sslmode in ("disable", "allow", "prefer"):
+                r.add(
+                    WARNING,
+                    "db_ssl_off",
+                    "database.sslmode",
+                    "Database traffic may go unencrypted; use sslmode require (or verify-full with the "
+                    "provider's CA).",
+                )
+    else:
+        r.add(
+            INFO,
+            "db_sslmode_unsupported",
+            "database.sslmode",
+            "The 0.6 chart has no SSL option for PostgreSQL: enforce SSL on the server side instead.",
+        )
+
+
+# --- other components ------------------------------------------------------------------------
+
+
+def _check_components(plan: Plan, r: _Report) -> None:
+    comp = plan.components
+    if plan.target == "v0.6" or comp.scheduler:
+        r.choice("broker_invalid", "components.broker", comp.broker, BROKERS, "The broker")
+    if needs_redis(plan):
+        _check_service(comp.redis, "components.redis", "Redis", r)
+        if not comp.redis.use_password:
+            r.add(
+                WARNING,
+                "redis_no_password",
+                "components.redis.use_password",
+                "Redis without a password lets any pod in the cluster read and write it.",
+            )
+    if needs_rabbitmq(plan):
+        _check_service(comp.rabbitmq, "components.rabbitmq", "RabbitMQ", r)
+        r.rule(
+            "rabbitmq_user_invalid",
+            "components.rabbitmq.user",
+            rules.polyaxon_name_problem(comp.rabbitmq.user),
+            "The RabbitMQ user",
+        )
+
+
+def _check_service(svc, path: str, what: str, r: _Report) -> None:
+    if not r.choice(
+        f"{path.rsplit('.', 1)[1]}_kind_invalid",
+        f"{path}.kind",
+        svc.kind,
+        SERVICE_KINDS,
+        f"The {what} kind",
+    ):
+        return
+    code = path.rsplit(".", 1)[1]
+    if svc.kind == "in-cluster":
+        r.add(
+            INFO,
+            f"in_cluster_{code}",
+            f"{path}.kind",
+            f"On a cloud provider a managed {what} survives node failures better than the in-cluster one.",
+        )
+        return
+    if not svc.host:
+        r.add(
+            ERROR, f"{code}_host_missing", f"{path}.host", f"Give the host of the external {what}."
+        )
+    else:
+        r.rule(
+            f"{code}_host_invalid",
+            f"{path}.host",
+            rules.hostname_problem(svc.host, allow_ip=True),
+            f"The {what} host",
+        )
+    r.rule(f"{code}_port_invalid", f"{path}.port", rules.port_problem(svc.port), f"The {what} port")
+
+
+# --- storage ---------------------------------------------------------------------------------
+
+_ZERO_SIX_FILE_ONLY = ("storage.repos", "storage.upload")
+
+
+def _check_storage(plan: Plan, r: _Report) -> None:
+    names: dict[str, str] = {}
+    for path, store in stores(plan).items():
+        _check_store(plan, store, path, r)
+        if store.name in names:
+            r.add(
+                ERROR,
+                "store_name_duplicate",
+                f"{path}.name",
+                f"The store name {store.name!r} is already used by {names[store.name]}; names must be unique.",
+            )
+        names.setdefault(store.name, path)
+
+
+def _check_store(plan: Plan, store: Store, path: str, r: _Report) -> None:
+    r.rule(
+        "store_name_invalid",
+        f"{path}.name",
+        rules.polyaxon_name_problem(store.name),
+        "The store name",
+    )
+    if not r.choice(
+        "store_kind_invalid", f"{path}.kind", store.kind, STORE_KINDS, "The store kind"
+    ):
+        return
+    if store.kind in ("s3", "gcs", "azure"):
+        if plan.target == "v0.6" and path in _ZERO_SIX_FILE_ONLY:
+            r.add(
+                ERROR,
+                "store_cloud_unsupported",
+                f"{path}.kind",
+                "The 0.6 chart mounts repos and uploads from a volume only: use a claim (PVC).",
+            )
+            return
+        r.rule(
+            "bucket_invalid",
+            f"{path}.bucket",
+            rules.bucket_problem(store.kind, store.bucket),
+            "The container name" if store.kind == "azure" else "The bucket name",
+        )
+        if store.kind == "azure":
+            r.rule(
+                "azure_account_invalid",
+                f"{path}.account",
+                rules.azure_account_problem(store.account),
+                "The storage account",
+            )
+        if not store.secret:
+            r.add(
+                ERROR,
+                "store_secret_missing",
+                f"{path}.secret",
+                "Name the existing Kubernetes Secret holding the bucket credentials.",
+            )
+        else:
+            r.rule(
+                "secret_name_invalid",
+                f"{path}.secret",
+                rules.dns_subdomain_problem(store.secret),
+                "The Secret name",
+            )
+        if plan.target == "v0.6":
+            r.rule(
+                "secret_key_invalid",
+                f"{path}.secret_key",
+                rules.secret_key_problem(store.secret_key),
+                "The key inside the Secret",
+            )
+        return
+    if store.kind == "claim":
+        r.rule(
+            "claim_invalid",
+            f"{path}.claim",
+            rules.dns_subdomain_problem(store.claim),
+            "The claim (PVC) name",
+        )
+    else:
+        r.rule(
+            "host_path_invalid",
+            f"{path}.host_path",
+            rules.absolute_path_problem(store.host_path),
+            "The host path",
+        )
+        r.add(
+            WARNING,
+            "temporary_storage",
+            f"{path}.kind",
+            "A host path lives on one node and is lost with it: use a cloud bucket or a ReadWriteMany "
+            "claim for durable storage.",
+        )
+    if store.mount_path:
+        r.rule(
+            "mount_path_invalid",
+            f"{path}.mount_path",
+            rules.absolute_path_problem(store.mount_path),
+            "The mount path",
+        )
+
+
+# --- SSL -------------------------------------------------------------------------------------
+
+
+def _check_tls(plan: Plan, r: _Report) -> None:
+    tls = plan.tls
+    r.choice(
+        "service_type_invalid",
+        "tls.service_type",
+        tls.service_type,
+        SERVICE_TYPES,
+        "The service type",
+    )
+    if not r.choice("tls_mode_invalid", "tls.mode", tls.mode, TLS_MODES, "The TLS mode"):
+        return
+    if tls.ingress:
+        if not tls.host:
+            r.add(
+                ERROR,
+                "ingress_host_missing",
+                "tls.host",
+                "Give the domain users reach Polyaxon at, e.g. polyaxon.example.com.",
+            )
+        else:
+            r.rule(
+                "host_invalid",
+                "tls.host",
+                rules.hostname_problem(tls.host, allow_ip=False, allow_wildcard=True),
+                "The host",
+            )
+        if tls.ingress_class:
+            r.rule(
+                "ingress_class_invalid",
+                "tls.ingress_class",
+                rules.dns_subdomain_problem(tls.ingress_class),
+                "The ingress class",
+            )
+    elif tls.host:
+        r.rule(
+            "host_invalid", "tls.host", rules.hostname_problem(tls.host, allow_ip=True), "The host"
+        )
+    if tls.mode == "none":
+        r.add(
+            WARNING,
+            "tls_off",
+            "tls.mode",
+            "Without TLS, logins and API tokens cross the network in clear text. Use cert-manager with "
+            "Let's Encrypt, or an existing certificate.",
+        )
+        if not tls.ingress and tls.service_type == "ClusterIP":
+            r.add(
+                INFO,
+                "not_exposed",
+                "tls.service_type",
+                "With no ingress and a ClusterIP service, Polyaxon is reachable only by kubectl port-forward.",
+            )
+        return
+    if tls.mode == "cert-manager":
+        if not tls.ingress:
+            r.add(
+                ERROR,
+                "cert_manager_requires_ingress",
+                "tls.ingress",
+                "cert-manager issues certificates for an ingress: turn the ingress on or bring a certificate.",
+            )
+        r.rule(
+            "issuer_invalid",
+            "tls.issuer",
+            rules.dns_subdomain_problem(tls.issuer),
+            "The issuer name",
+        )
+        r.choice(
+            "issuer_kind_invalid",
+            "tls.issuer_kind",
+            tls.issuer_kind,
+            ISSUER_KINDS,
+            "The issuer kind",
+        )
+    if not tls.secret_name:
+        r.add(
+            ERROR,
+            "tls_secret_missing",
+            "tls.secret_name",
+            "Name the TLS Secret (cert-manager writes it; otherwise it must hold your certificate).",
+        )
+    else:
+        r.rule(
+            "tls_secret_invalid",
+            "tls.secret_name",
+            rules.dns_subdomain_problem(tls.secret_name),
+            "The TLS Secret name",
+        )
+    if tls.mode == "existing-secret" and not tls.ingress:
+        if plan.target == "v2":
+            r.add(
+                ERROR,
+                "tls_requires_ingress",
+                "tls.ingress",
+                "The v2 chart serves TLS only through an ingress (its ssl.* keys mount no certificate). "
+                "Turn the ingress on.",
+            )
+        elif tls.service_type != "NodePort":
+            r.add(
+                ERROR,
+                "ssl_requires_node_port",
+                "tls.service_type",
+                "Without an ingress, the 0.6 chart serves TLS on a NodePort service: choose NodePort.",
+            )
+
+
+# --- security context ------------------------------------------------------------------------
+
+
+def _check_security(plan: Plan, r: _Report) -> None:
+    sec = plan.security
+    if not sec.enabled:
+        r.add(
+            WARNING,
+            "security_context_off",
+            "security.enabled",
+            "Since 0.5 the guide recommends running every Polyaxon service and run as a non-root user: "
+            "turn the security context on.",
+        )
+        return
+    r.rule("uid_invalid", "security.uid", rules.id_problem(sec.uid), "The user id")
+    r.rule("gid_invalid", "security.gid", rules.id_problem(sec.gid), "The group id")
+    v2 = plan.target == "v2"
+    if sec.uid == 0:
+        if v2 and sec.run_as_non_root:
+            r.add(
+                ERROR,
+                "run_as_non_root_conflict",
+                "security.uid",
+                "uid 0 is root, and runAsNonRoot makes Kubernetes refuse to start such pods: pick a uid "
+                "above 0 (e.g. 2222).",
+            )
+        else:
+            r.add(
+                WARNING,
+                "root_user",
+                "security.uid",
+                "uid 0 runs everything as root: pick a non-root uid such as 2222.",
+            )
+    if sec.gid == 0:
+        r.add(
+            WARNING,
+            "root_group",
+            "security.gid",
+            "gid 0 is the root group: pick another gid such as 2222.",
+        )
+    if not v2:
+        return
+    if r.rule(
+        "fs_group_invalid", "security.fs_group", rules.id_problem(sec.fs_group), "The fsGroup"
+    ):
+        if sec.fs_group != sec.gid:
+            r.add(
+                INFO,
+                "fs_group_differs",
+                "security.fs_group",
+                "The guide gives mounted volumes the same group as the gid; this fsGroup differs.",
+            )
+    r.choice(
+        "fs_group_policy_invalid",
+        "security.fs_group_change_policy",
+        sec.fs_group_change_policy,
+        FS_GROUP_POLICIES,
+        "The fsGroup change policy",
+    )
+    if sec.allow_privilege_escalation:
+        r.add(
+            WARNING,
+            "privilege_escalation",
+            "security.allow_privilege_escalation",
+            "Processes may gain more privileges than their parent (setuid binaries): turn it off.",
+        )
+    if not sec.run_as_non_root:
+        r.add(
+            INFO,
+            "run_as_non_root_off",
+            "security.run_as_non_root",
+            "runAsNonRoot makes Kubernetes refuse to start a container as root, as a safety net.",
+        )
+
+
+# --- secrets and admin -----------------------------------------------------------------------
+
+
+def _check_secrets(plan: Plan, r: _Report) -> None:
+    sec = plan.secrets
+    r.rule(
+        "secret_name_invalid",
+        "secrets.name",
+        rules.dns_subdomain_problem(sec.name),
+        "The Secret name",
+    )
+    r.rule(
+        "admin_user_invalid",
+        "secrets.admin_user",
+        rules.polyaxon_name_problem(sec.admin_user),
+        "The admin user name",
+    )
+    if sec.admin_email:
+        r.rule(
+            "admin_email_invalid",
+            "secrets.admin_email",
+            rules.email_problem(sec.admin_email),
+            "The admin e-mail",
+        )

@@ -1,0 +1,203 @@
+"""Plan <-> versioned JSON-safe dict, and the JSON Schema of that format.
+
+Both directions and the schema are derived from the dataclass definitions in `plan.py`, so the
+file format cannot drift from the model. Decoding is strict about shape (unknown keys, wrong JSON
+types, oversized lists and strings are errors with a path) and lenient about content: whether a
+host name or a label is valid is the job of `checks.py`, which reports it as a finding.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from functools import cache
+
+from . import plan as plan_module
+from .plan import Plan
+
+FORMAT_VERSION = 1
+MAX_ITEMS = 32  # tolerations, labels, data stores: far more than any real cluster needs
+MAX_STRING = 1024
+MAX_INT = 2**31 - 1
+# Keys a user may try to put a secret under; they get a pointed message instead of "unknown key".
+SECRET_WORDS = ("password", "token", "passwd", "secret_value", "access_key", "private_key")
+
+
+class PlanFormatError(ValueError):
+    """The document is not a plan: `problems` lists (path, message) pairs."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        super().__init__("; ".join(f"{path or '(top)'}: {msg}" for path, msg in problems))
+
+
+def to_dict(plan: Plan) -> dict:
+    """The plan as a JSON-safe dict, `version` first."""
+    return {"version": FORMAT_VERSION, **_encode(plan)}
+
+
+def from_dict(data: object) -> Plan:
+    """Decode a plan document; missing keys take their defaults. Raises PlanFormatError."""
+    problems: list[tuple[str, str]] = []
+    if not isinstance(data, dict):
+        raise PlanFormatError([("", "a plan is a JSON object")])
+    data = dict(data)
+    version = data.pop("version", FORMAT_VERSION)
+    if version != FORMAT_VERSION:
+        raise PlanFormatError([("version", f"unsupported plan version {version!r}; expected 1")])
+    plan = _decode(Plan, data, "", problems)
+    if problems:
+        raise PlanFormatError(problems)
+    return plan
+
+
+def _encode(value):
+    if dataclasses.is_dataclass(value):
+        return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple):
+        return [_encode(v) for v in value]
+    return value
+
+
+@cache
+def _hints(cls) -> dict:
+    return typing.get_type_hints(cls, vars(plan_module))
+
+
+def _join(path: str, key: object) -> str:
+    return f"{path}.{key}" if path else str(key)
+
+
+def _decode(tp, value, path: str, problems: list):
+    origin = typing.get_origin(tp)
+    if dataclasses.is_dataclass(tp):
+        return _decode_dataclass(tp, value, path, problems)
+    if origin is tuple:
+        item_type = typing.get_args(tp)[0]
+        if not isinstance(value, list):
+            problems.append((path, "expected a list"))
+            return ()
+        if len(value) > MAX_ITEMS:
+            problems.append((path, f"at most {MAX_ITEMS} entries"))
+            return ()
+        return tuple(_decode(item_type, v, _join(path, i), problems) for i, v in enumerate(value))
+    if tp is bool:
+        if not isinstance(value, bool):
+            problems.append((path, "expected true or false"))
+        return bool(value) if isinstance(value, bool) else False
+    if tp is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            problems.append((path, "expected a whole number"))
+            return 0
+        if abs(value) > MAX_INT:
+            problems.append((path, f"must be between {-MAX_INT} and {MAX_INT}"))
+            return 0
+        return value
+    if tp is str:
+        if not isinstance(value, str):
+            problems.append((path, "expected a string"))
+            return ""
+        if len(value) > MAX_STRING:
+            problems.append((path, f"at most {MAX_STRING} characters"))
+            return ""
+        return value
+    raise TypeError(f"unsupported plan field type {tp!r}")  # a bug in plan.py, not user input
+
+
+def _decode_dataclass(cls, value, path: str, problems: list):
+    if not isinstance(value, dict):
+        problems.append((path, "expected an object"))
+        return _default_instance(cls)
+    hints = _hints(cls)
+    known = {f.name: f for f in dataclasses.fields(cls)}
+    for key in value:
+        if key not in known:
+            problems.append((_join(path, key), _unknown_key_message(str(key))))
+    kwargs = {}
+    for name, f in known.items():
+        if name in value:
+            kwargs[name] = _decode(hints[name], value[name], _join(path, name), problems)
+        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            problems.append((_join(path, name), "is required"))
+            kwargs[name] = _zero(hints[name])
+    return cls(**kwargs)
+
+
+def _unknown_key_message(key: str) -> str:
+    if any(word in key.lower() for word in SECRET_WORDS):
+        return (
+            "passwords and keys are never part of a plan; put the value in the Kubernetes "
+            "Secret named in secrets.name (the runbook creates it from environment variables)"
+        )
+    return "unknown key"
+
+
+def _zero(tp):
+    return {str: "", int: 0, bool: False}.get(tp, ())
+
+
+def _default_instance(cls):
+    hints = _hints(cls)
+    missing = {
+        f.name: _zero(hints[f.name])
+        for f in dataclasses.fields(cls)
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    }
+    return cls(**missing)
+
+
+def json_schema() -> dict:
+    """JSON Schema (draft 2020-12) of the plan format, built from the dataclasses."""
+    defs: dict[str, dict] = {}
+    root = _schema_for(Plan, defs)
+    root["properties"] = {"version": {"const": FORMAT_VERSION}, **root["properties"]}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://polyaxon-wizard.invalid/plan.schema.json",
+        "title": "Polyaxon production plan",
+        **root,
+        "$defs": dict(sorted(defs.items())),
+    }
+
+
+def _schema_for(cls, defs: dict) -> dict:
+    hints = _hints(cls)
+    props, required = {}, []
+    for f in dataclasses.fields(cls):
+        prop = _type_schema(hints[f.name], defs)
+        if "choices" in f.metadata:
+            prop["enum"] = list(f.metadata["choices"])
+        if f.default is not dataclasses.MISSING:
+            prop["default"] = _encode(f.default)
+        else:
+            required.append(f.name)
+        props[f.name] = prop
+    schema = {"type": "object", "properties": props, "additionalProperties": False}
+    if required:
+        schema["required"] = required
+    return schema
+
+
+def _type_schema(tp, defs: dict) -> dict:
+    if dataclasses.is_dataclass(tp):
+        name = tp.__name__
+        if name not in defs:
+            defs[name] = {}
+            defs[name] = _schema_for(tp, defs)
+        return {"$ref": f"#/$defs/{name}"}
+    if typing.get_origin(tp) is tuple:
+        return {
+            "type": "array",
+            "maxItems": MAX_ITEMS,
+            "items": _type_schema(typing.get_args(tp)[0], defs),
+        }
+    if tp is bool:
+        return {"type": "boolean"}
+    if tp is int:
+        return {"type": "integer", "minimum": -MAX_INT, "maximum": MAX_INT}
+    if tp is str:
+        return {"type": "string", "maxLength": MAX_STRING}
+    if isinstance(tp, types.UnionType):  # pragma: no cover - no optional fields today
+        raise TypeError(tp)
+    raise TypeError(f"unsupported plan field type {tp!r}")

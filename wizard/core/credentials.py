@@ -1,0 +1,110 @@
+"""Which secret values a deployment needs, where they live and which chart values they feed.
+
+No value is ever known here: only the keys of the plan's Kubernetes Secret (created by the runbook
+from environment variables of the same name) and the chart paths filled from them at install time.
+Passing `polyaxonSecret`, `internalToken` and the passwords on every `helm upgrade` is what keeps the
+chart from regenerating them (it calls randAlphaNum when they are empty).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .plan import Plan, Store, needs_rabbitmq, needs_redis, stores
+
+
+@dataclass(frozen=True)
+class SecretEntry:
+    key: str  # key in the plan's Secret, and the environment variable the runbook reads
+    purpose: str
+    generate: bool  # a random value will do (the runbook offers openssl rand)
+    helm_paths: tuple[str, ...]  # chart values filled from it by `helm upgrade --set-file`
+
+
+@dataclass(frozen=True)
+class StoreSecret:
+    name: str  # the existing Secret the store references
+    store: str  # plan path of the store
+    literals: tuple[str, ...]  # keys created from environment variables of the same name
+    files: tuple[tuple[str, str], ...]  # (key, environment variable holding a file path)
+
+
+def secret_entries(plan: Plan) -> list[SecretEntry]:
+    v2 = plan.target == "v2"
+    comp = plan.components
+    entries = [
+        SecretEntry(
+            "POLYAXON_SECRET_KEY", "signing key of the platform", True, ("polyaxonSecret",)
+        ),
+        SecretEntry(
+            "POLYAXON_SECRET_INTERNAL_TOKEN",
+            "token between Polyaxon services",
+            True,
+            ("internalToken",),
+        ),
+        SecretEntry(
+            "POLYAXON_ADMIN_PASSWORD",
+            "password of the initial admin user",
+            False,
+            ("user.password",),
+        ),
+    ]
+    in_cluster_db = plan.database.kind == "in-cluster"
+    if v2:
+        # Keep both equal: the chart reads the superuser key but connects as auth.username.
+        db_paths = (
+            ("postgresql.auth.password", "postgresql.auth.postgresPassword")
+            if in_cluster_db
+            else ()
+        )
+    else:
+        db_paths = (
+            ("postgresql.postgresqlPassword",)
+            if in_cluster_db
+            else ("externalServices.postgresql.password",)
+        )
+    entries.append(SecretEntry("POLYAXON_DB_PASSWORD", "PostgreSQL password", False, db_paths))
+    if needs_redis(plan) and comp.redis.use_password:
+        internal = comp.redis.kind == "in-cluster"
+        if v2:
+            paths = ("redis.auth.password",) if internal else ()
+        else:
+            paths = ("redis.password",) if internal else ("externalServices.redis.password",)
+        entries.append(SecretEntry("POLYAXON_REDIS_PASSWORD", "Redis password", False, paths))
+    if needs_rabbitmq(plan):
+        internal = comp.rabbitmq.kind == "in-cluster"
+        if v2:
+            paths = ("rabbitmq.auth.password",) if internal else ()
+        else:
+            paths = (
+                ("rabbitmq-ha.rabbitmqPassword",)
+                if internal
+                else ("externalServices.rabbitmq.password",)
+            )
+        entries.append(SecretEntry("POLYAXON_RABBITMQ_PASSWORD", "RabbitMQ password", False, paths))
+    return entries
+
+
+def store_secrets(plan: Plan) -> list[StoreSecret]:
+    """The credential Secrets the cloud stores reference, one per distinct name."""
+    found: dict[str, StoreSecret] = {}
+    for path, store in stores(plan).items():
+        if store.kind not in ("s3", "gcs", "azure") or not store.secret or store.secret in found:
+            continue
+        found[store.secret] = _store_secret(plan, path, store)
+    return list(found.values())
+
+
+def _store_secret(plan: Plan, path: str, store: Store) -> StoreSecret:
+    if plan.target == "v0.6":
+        # 0.6 reads the credentials from one key of the Secret.
+        return StoreSecret(store.secret, path, (), ((store.secret_key, "STORE_CREDENTIALS_FILE"),))
+    if store.kind == "s3":
+        return StoreSecret(store.secret, path, ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"), ())
+    if store.kind == "azure":
+        return StoreSecret(store.secret, path, ("AZURE_ACCOUNT_NAME", "AZURE_ACCOUNT_KEY"), ())
+    return StoreSecret(store.secret, path, (), ((GCS_KEY_FILE, "GCS_KEY_FILE"),))
+
+
+GCS_KEY_FILE = "gc-secret.json"
+GCS_MOUNT_PATH = "/plx-context/.gc"

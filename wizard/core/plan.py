@@ -1,0 +1,260 @@
+"""The deployment plan: every decision the production guide asks for, as frozen dataclasses.
+
+A plan holds raw answers (plain strings, ints, bools): whether they are valid is decided by
+`checks.check(plan)`, never by the constructors, so a half-finished plan can always be held,
+shown and saved. A plan never holds a password or key, only names of Kubernetes Secrets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+TARGETS = ("v2", "v0.6")
+CHART_VERSIONS = {"v2": "2.15.1", "v0.6": "0.6.1"}
+# Workload classes of the guide; in v2 each gets a preset file (notebooks covers tensorboards).
+WORKLOAD_CLASSES = ("experiments", "jobs", "builds", "notebooks")
+SCHEDULING_MODES = ("two-pool", "per-class")
+DB_KINDS = ("external", "in-cluster")
+SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+SERVICE_KINDS = ("in-cluster", "external")
+BROKERS = ("redis", "rabbitmq")
+STORE_KINDS = ("s3", "gcs", "azure", "claim", "host-path")
+CLOUD_STORE_KINDS = ("s3", "gcs", "azure")
+TLS_MODES = ("cert-manager", "existing-secret", "none")
+ISSUER_KINDS = ("ClusterIssuer", "Issuer")
+SERVICE_TYPES = ("ClusterIP", "NodePort", "LoadBalancer")
+TOLERATION_OPERATORS = ("Equal", "Exists")
+TOLERATION_EFFECTS = ("", "NoSchedule", "PreferNoSchedule", "NoExecute")
+FS_GROUP_POLICIES = ("", "OnRootMismatch", "Always")
+
+
+def choices(*options: str) -> dict:
+    """Field metadata naming the allowed values (documented in the JSON Schema, enforced by checks)."""
+    return {"choices": options}
+
+
+@dataclass(frozen=True)
+class Label:
+    key: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Toleration:
+    key: str = ""
+    operator: str = field(default="Equal", metadata=choices(*TOLERATION_OPERATORS))
+    value: str = ""
+    effect: str = field(default="NoSchedule", metadata=choices(*TOLERATION_EFFECTS))
+
+
+@dataclass(frozen=True)
+class Pool:
+    """A set of nodes, found by their labels. `taint` keeps pods without a matching toleration off
+    them: the taint is `<first label key>=<value>:NoSchedule` and the pool's own pods tolerate it."""
+
+    labels: tuple[Label, ...] = ()
+    tolerations: tuple[Toleration, ...] = ()
+    taint: bool = False
+
+
+@dataclass(frozen=True)
+class ClassPools:
+    experiments: Pool = Pool(labels=(Label("polyaxon", "experiments"),))
+    jobs: Pool = Pool(labels=(Label("polyaxon", "experiments"),))
+    builds: Pool = Pool(labels=(Label("polyaxon", "builds"),), taint=True)
+    notebooks: Pool = Pool(labels=(Label("polyaxon", "experiments"),))
+
+
+@dataclass(frozen=True)
+class Scheduling:
+    mode: str = field(default="two-pool", metadata=choices(*SCHEDULING_MODES))
+    core: Pool = Pool(labels=(Label("polyaxon", "core"),), taint=True)
+    workloads: Pool = Pool(labels=(Label("polyaxon", "workloads"),))
+    classes: ClassPools = ClassPools()
+    spread_core: bool = False
+    # v2 builds preset: the registry connection (declared in the agent's connections) kaniko pushes to.
+    registry_connection: str = ""
+
+
+@dataclass(frozen=True)
+class Database:
+    kind: str = field(default="external", metadata=choices(*DB_KINDS))
+    host: str = ""
+    port: int = 5432
+    name: str = "polyaxon"
+    user: str = "polyaxon"
+    sslmode: str = field(default="require", metadata=choices(*SSL_MODES))
+    conn_max_age: int = 60
+    size: str = "20Gi"
+    storage_class: str = ""
+
+
+@dataclass(frozen=True)
+class Redis:
+    kind: str = field(default="in-cluster", metadata=choices(*SERVICE_KINDS))
+    host: str = ""
+    port: int = 6379
+    use_password: bool = True
+
+
+@dataclass(frozen=True)
+class RabbitMQ:
+    kind: str = field(default="in-cluster", metadata=choices(*SERVICE_KINDS))
+    host: str = ""
+    port: int = 5672
+    user: str = "polyaxon"
+
+
+@dataclass(frozen=True)
+class Components:
+    """Broker and cache. v2 Community Edition needs neither unless the celery scheduler is on;
+    0.6 always needs Redis, and RabbitMQ unless the broker is Redis."""
+
+    scheduler: bool = False
+    broker: str = field(default="redis", metadata=choices(*BROKERS))
+    redis: Redis = Redis()
+    rabbitmq: RabbitMQ = RabbitMQ()
+
+
+@dataclass(frozen=True)
+class Store:
+    name: str
+    kind: str = field(default="s3", metadata=choices(*STORE_KINDS))
+    bucket: str = ""
+    account: str = ""  # Azure storage account
+    secret: str = ""  # existing Kubernetes Secret with the bucket credentials
+    secret_key: str = ""  # 0.6: the key of that Secret holding them
+    claim: str = ""
+    host_path: str = ""
+    mount_path: str = ""
+    read_only: bool = False
+
+
+@dataclass(frozen=True)
+class Storage:
+    """Durable stores. v2: `artifacts` holds outputs and logs, `data` become connections.
+    0.6: `artifacts` is the outputs store; logs, repos and upload are stores of their own."""
+
+    artifacts: Store = Store(name="artifacts")
+    logs: Store = Store(name="logs", kind="claim", claim="polyaxon-logs")
+    repos: Store = Store(name="repos", kind="claim", claim="polyaxon-repos")
+    upload: Store = Store(name="upload", kind="claim", claim="polyaxon-upload")
+    data: tuple[Store, ...] = ()
+
+
+@dataclass(frozen=True)
+class Tls:
+    ingress: bool = True
+    host: str = ""
+    ingress_class: str = "nginx"
+    mode: str = field(default="cert-manager", metadata=choices(*TLS_MODES))
+    issuer: str = "letsencrypt-prod"
+    issuer_kind: str = field(default="ClusterIssuer", metadata=choices(*ISSUER_KINDS))
+    secret_name: str = "polyaxon-tls"
+    service_type: str = field(default="ClusterIP", metadata=choices(*SERVICE_TYPES))
+
+
+@dataclass(frozen=True)
+class Security:
+    enabled: bool = True
+    uid: int = 2222
+    gid: int = 2222
+    fs_group: int = 2222
+    fs_group_change_policy: str = field(
+        default="OnRootMismatch", metadata=choices(*FS_GROUP_POLICIES)
+    )
+    allow_privilege_escalation: bool = False
+    run_as_non_root: bool = True
+
+
+@dataclass(frozen=True)
+class Secrets:
+    """Where the passwords and keys live: one existing Kubernetes Secret, created by the runbook
+    from environment variables. v2 mounts it as `platformSecret`; 0.6 cannot reference it, so the
+    runbook reads it back into `helm upgrade` at install time."""
+
+    name: str = "polyaxon-secrets"
+    admin_user: str = "admin"
+    admin_email: str = ""
+
+
+@dataclass(frozen=True)
+class Plan:
+    target: str = field(default="v2", metadata=choices(*TARGETS))
+    release: str = "polyaxon"
+    namespace: str = "polyaxon"
+    scheduling: Scheduling = Scheduling()
+    database: Database = Database()
+    components: Components = Components()
+    storage: Storage = Storage()
+    tls: Tls = Tls()
+    security: Security = Security()
+    secrets: Secrets = Secrets()
+
+    @property
+    def chart_version(self) -> str:
+        return CHART_VERSIONS.get(self.target, CHART_VERSIONS["v2"])
+
+
+# Plan sections in wizard order: (attribute, step slug, title).
+SECTIONS = (
+    ("scheduling", "scheduling", "Scheduling"),
+    ("database", "database", "Database"),
+    ("components", "components", "Other components"),
+    ("storage", "storage", "Storage"),
+    ("tls", "ssl", "SSL"),
+    ("security", "security-context", "Security context"),
+    ("secrets", "secrets", "Secrets and admin"),
+)
+
+
+def workload_pools(plan: Plan) -> dict[str, Pool]:
+    """The pool each workload class runs on."""
+    sched = plan.scheduling
+    if sched.mode == "per-class":
+        return {name: getattr(sched.classes, name) for name in WORKLOAD_CLASSES}
+    return {name: sched.workloads for name in WORKLOAD_CLASSES}
+
+
+def taint_of(pool: Pool) -> Toleration | None:
+    """The NoSchedule taint a tainted pool puts on its nodes (and its pods tolerate)."""
+    if not pool.taint or not pool.labels:
+        return None
+    first = pool.labels[0]
+    return Toleration(key=first.key, operator="Equal", value=first.value, effect="NoSchedule")
+
+
+def pool_tolerations(pool: Pool) -> tuple[Toleration, ...]:
+    """The pool's own tolerations plus the one for its taint, without repeats."""
+    taint = taint_of(pool)
+    extra = (taint,) if taint and taint not in pool.tolerations else ()
+    return pool.tolerations + extra
+
+
+def needs_redis(plan: Plan) -> bool:
+    comp = plan.components
+    if plan.target == "v0.6":
+        return True
+    return comp.scheduler and comp.broker == "redis"
+
+
+def needs_rabbitmq(plan: Plan) -> bool:
+    comp = plan.components
+    if plan.target == "v0.6":
+        return comp.broker == "rabbitmq"
+    return comp.scheduler and comp.broker == "rabbitmq"
+
+
+def stores(plan: Plan) -> dict[str, Store]:
+    """The stores the target chart consumes, by plan path."""
+    st = plan.storage
+    found = {"storage.artifacts": st.artifacts}
+    if plan.target == "v0.6":
+        found |= {"storage.logs": st.logs, "storage.repos": st.repos, "storage.upload": st.upload}
+    found |= {f"storage.data.{i}": store for i, store in enumerate(st.data)}
+    return found
+
+
+def with_changes(obj, **changes):
+    """dataclasses.replace, re-exported so doors need not import dataclasses for it."""
+    return replace(obj, **changes)

@@ -1,0 +1,480 @@
+"""Values renderer: the minimal Helm override file for the plan's target chart, and v2 preset files.
+
+Only what the plan decides is written, with keys spelled as the chart consumes them (see
+shared/reference/polyaxon-chart-notes.md). Secrets are never written: the chart paths that hold
+them are filled at install time from the plan's Kubernetes Secret (see `credentials.py`).
+"""
+
+from __future__ import annotations
+
+from . import yamlio
+from .credentials import GCS_MOUNT_PATH
+from .plan import (
+    WORKLOAD_CLASSES,
+    Plan,
+    Pool,
+    Store,
+    Toleration,
+    needs_rabbitmq,
+    needs_redis,
+    pool_tolerations,
+    workload_pools,
+)
+
+GUIDE = "https://github.com/polyaxon/polyaxon/blob/v0.6.1/docs/guides/best-practices-for-deploying-polyaxon.md"
+_SPREAD = {
+    "podAntiAffinity": {
+        "preferredDuringSchedulingIgnoredDuringExecution": [
+            {
+                "weight": 100,
+                "podAffinityTerm": {
+                    "labelSelector": {
+                        "matchExpressions": [
+                            {"key": "type", "operator": "In", "values": ["polyaxon-core"]}
+                        ]
+                    },
+                    "topologyKey": "kubernetes.io/hostname",
+                },
+            }
+        ]
+    }
+}
+_MOUNTS = {
+    "artifacts": "/artifacts",
+    "logs": "/polyaxon-logs",
+    "repos": "/polyaxon-repos",
+    "upload": "/tmp/upload",
+}
+
+
+def to_sections(plan: Plan) -> list[tuple[str, dict]]:
+    """(comment, top-level keys) per concern of the guide, in file order."""
+    render = _v06_sections if plan.target == "v0.6" else _v2_sections
+    return [(comment, data) for comment, data in render(plan) if data]
+
+
+def to_values(plan: Plan) -> dict:
+    """The override values as one dict (what `yaml.safe_load(to_yaml(plan))` returns)."""
+    values: dict = {}
+    for _, data in to_sections(plan):
+        values.update(data)
+    return values
+
+
+def to_yaml(plan: Plan) -> str:
+    header = (
+        f"Polyaxon {plan.chart_version} production values for release {plan.release!r} "
+        f"in namespace {plan.namespace!r}.\nSecrets are not in this file: apply it with the "
+        "helm command of RUNBOOK.md, which reads them\nfrom the Kubernetes Secret "
+        f"{plan.secrets.name!r}."
+    )
+    return _header_lines(header) + "\n" + yamlio.dump_commented(to_sections(plan))
+
+
+def _header_lines(text: str) -> str:
+    return "".join(f"# {line}\n" for line in text.splitlines())
+
+
+def _selector(pool: Pool) -> dict:
+    return {label.key: label.value for label in pool.labels}
+
+
+def _toleration(tol: Toleration) -> dict:
+    out: dict = {}
+    if tol.key:
+        out["key"] = tol.key
+    out["operator"] = tol.operator
+    if tol.operator != "Exists":
+        out["value"] = tol.value
+    if tol.effect:
+        out["effect"] = tol.effect
+    return out
+
+
+def _pinning(pool: Pool) -> dict:
+    """nodeSelector + tolerations that put a pod on the pool's nodes."""
+    out: dict = {}
+    if pool.labels:
+        out["nodeSelector"] = _selector(pool)
+    tolerations = pool_tolerations(pool)
+    if tolerations:
+        out["tolerations"] = [_toleration(t) for t in tolerations]
+    return out
+
+
+# --- v2 (chart 2.15.x) -----------------------------------------------------------------------
+
+
+def _v2_sections(plan: Plan) -> list[tuple[str, dict]]:
+    core = plan.scheduling.core
+    pin = _pinning(core)
+    return [
+        (
+            "Scheduling: core components (gateway, agent, operator, hooks) on the core pool; core nodes\n"
+            "are tainted (RUNBOOK.md) and runs reach their own pools through the preset files.\n"
+            "affinity null drops the chart's default podAffinity, which also steered the cleaner jobs.\n"
+            f"Guide: {GUIDE}#scheduling",
+            {**pin, "affinity": _SPREAD if plan.scheduling.spread_core else None},
+        ),
+        (
+            "Database: "
+            + (
+                "external (managed) PostgreSQL, the guide's advice for HA"
+                if plan.database.kind == "external"
+                else "in-cluster PostgreSQL with a persistent volume, pinned to the core pool (not HA)"
+            )
+            + f".\nGuide: {GUIDE}#database-high-availability",
+            _v2_database(plan, pin),
+        ),
+        (
+            "Other components: the celery scheduler and its broker (Community Edition runs without them).\n"
+            f"Guide: {GUIDE}#other-components-high-availability",
+            _v2_components(plan, pin),
+        ),
+        ("External (managed) services the platform connects to.", _external_services(plan)),
+        (
+            "Storage: one durable artifacts store for outputs and logs; data stores as connections.\n"
+            f"Guide: {GUIDE}#storages",
+            _v2_storage(plan),
+        ),
+        ("SSL: " + _tls_summary(plan) + f"\nGuide: {GUIDE}#ssl", _v2_tls(plan)),
+        (
+            "Security context: core services and runs as a non-root uid/gid; volumes get the fsGroup.\n"
+            f"Guide: {GUIDE}#security-context",
+            {"securityContext": _v2_security(plan)},
+        ),
+        (
+            "Secrets: every password and key comes from this existing Secret (RUNBOOK.md creates it).",
+            {"platformSecret": plan.secrets.name, "user": _user(plan)},
+        ),
+    ]
+
+
+def _v2_database(plan: Plan, pin: dict) -> dict:
+    db = plan.database
+    if db.kind == "external":
+        return {"postgresql": {"enabled": False}}
+    persistence = {"enabled": True, "size": db.size}
+    if db.storage_class:
+        persistence["storageClass"] = db.storage_class
+    return {
+        "postgresql": {
+            "enabled": True,
+            "auth": {"username": db.user, "database": db.name},
+            # bitnami 15.x reads primary.*, not the chart's stale postgresql.persistence.
+            "primary": {"persistence": persistence, **pin},
+        }
+    }
+
+
+def _v2_components(plan: Plan, pin: dict) -> dict:
+    comp = plan.components
+    if not comp.scheduler:
+        return {}
+    out: dict = {"scheduler": {"enabled": True}, "broker": comp.broker}
+    if needs_redis(plan) and comp.redis.kind == "in-cluster":
+        auth = comp.redis.use_password
+        # bitnami reads auth.enabled, the polyaxon templates read usePassword: set both.
+        out["redis"] = {
+            "enabled": True,
+            "usePassword": auth,
+            "auth": {"enabled": auth},
+            "master": dict(pin),
+            "replica": dict(pin),
+        }
+    if needs_rabbitmq(plan) and comp.rabbitmq.kind == "in-cluster":
+        out["rabbitmq"] = {"enabled": True, "auth": {"username": comp.rabbitmq.user}, **pin}
+    return out
+
+
+def _external_services(plan: Plan) -> dict:
+    db, comp = plan.database, plan.components
+    ext: dict = {}
+    if db.kind == "external":
+        pg = {
+            "host": db.host,
+            "port": db.port,
+            "database": db.name,
+            "user": db.user,
+            "connMaxAge": db.conn_max_age,
+        }
+        if plan.target == "v2":
+            pg["options"] = {"sslmode": db.sslmode}
+        ext["postgresql"] = pg
+    if needs_redis(plan) and comp.redis.kind == "external":
+        ext["redis"] = {
+            "host": comp.redis.host,
+            "port": comp.redis.port,
+            "usePassword": comp.redis.use_password,
+        }
+    if needs_rabbitmq(plan) and comp.rabbitmq.kind == "external":
+        ext["rabbitmq"] = {
+            "host": comp.rabbitmq.host,
+            "port": comp.rabbitmq.port,
+            "user": comp.rabbitmq.user,
+        }
+    return {"externalServices": ext} if ext else {}
+
+
+def _v2_storage(plan: Plan) -> dict:
+    out: dict = {"artifactsStore": _connection(plan.storage.artifacts, _MOUNTS["artifacts"])}
+    if plan.storage.data:
+        out["connections"] = [_connection(s, f"/data/{s.name}") for s in plan.storage.data]
+    return out
+
+
+def _bucket_url(store: Store) -> str:
+    if store.kind == "s3":
+        return f"s3://{store.bucket}"
+    if store.kind == "gcs":
+        return f"gs://{store.bucket}"
+    return f"wasbs://{store.bucket}@{store.account}.blob.core.windows.net/"
+
+
+def _connection(store: Store, default_mount: str) -> dict:
+    mount = store.mount_path or default_mount
+    if store.kind in ("s3", "gcs", "azure"):
+        kind = {"s3": "s3", "gcs": "gcs", "azure": "wasb"}[store.kind]
+        secret = {"name": store.secret}
+        if store.kind == "gcs":
+            secret["mountPath"] = GCS_MOUNT_PATH
+        return {
+            "name": store.name,
+            "kind": kind,
+            "schema": {"bucket": _bucket_url(store)},
+            "secret": secret,
+        }
+    if store.kind == "claim":
+        schema = {"volumeClaim": store.claim, "mountPath": mount, "readOnly": store.read_only}
+        return {"name": store.name, "kind": "volume_claim", "schema": schema}
+    schema = {"hostPath": store.host_path, "mountPath": mount, "readOnly": store.read_only}
+    return {"name": store.name, "kind": "host_path", "schema": schema}
+
+
+def _tls_summary(plan: Plan) -> str:
+    tls = plan.tls
+    if not tls.ingress:
+        return "no ingress; the service is exposed as " + tls.service_type + "."
+    how = {
+        "cert-manager": f"a Let's Encrypt certificate from cert-manager ({tls.issuer_kind} {tls.issuer})",
+        "existing-secret": f"the certificate in Secret {tls.secret_name}",
+        "none": "no TLS",
+    }[tls.mode]
+    return f"ingress for {tls.host} with {how}."
+
+
+def _ingress(plan: Plan, annotations: dict, class_name: str = "") -> dict:
+    tls = plan.tls
+    if tls.mode == "cert-manager":
+        key = (
+            "cert-manager.io/cluster-issuer"
+            if tls.issuer_kind == "ClusterIssuer"
+            else "cert-manager.io/issuer"
+        )
+        annotations = {**annotations, key: tls.issuer}
+    ingress: dict = {"enabled": True, "hostName": tls.host}
+    if class_name:
+        ingress["className"] = class_name
+    if annotations:
+        ingress["annotations"] = annotations
+    if tls.mode != "none":
+        ingress["tls"] = [{"secretName": tls.secret_name, "hosts": [tls.host]}]
+    return ingress
+
+
+def _v2_tls(plan: Plan) -> dict:
+    tls = plan.tls
+    out: dict = {"gateway": {"service": {"type": tls.service_type}}}
+    if tls.ingress:
+        out["ingress"] = _ingress(plan, {}, tls.ingress_class)
+    elif tls.host:
+        out["hostName"] = tls.host
+    return out
+
+
+def _v2_security(plan: Plan) -> dict:
+    sec = plan.security
+    if not sec.enabled:
+        return {"enabled": False}
+    out = {"enabled": True, "runAsUser": sec.uid, "runAsGroup": sec.gid, "fsGroup": sec.fs_group}
+    if sec.fs_group_change_policy:
+        out["fsGroupChangePolicy"] = sec.fs_group_change_policy
+    out["allowPrivilegeEscalation"] = sec.allow_privilege_escalation
+    out["runAsNonRoot"] = sec.run_as_non_root
+    return out
+
+
+def _user(plan: Plan) -> dict:
+    user = {"username": plan.secrets.admin_user}
+    if plan.secrets.admin_email:
+        user["email"] = plan.secrets.admin_email
+    return user
+
+
+def to_presets(plan: Plan) -> dict[str, dict]:
+    """v2 preset files by workload class: `polyaxon run -f polyaxonfile.yaml -f presets/<class>.yaml`.
+
+    Community Edition has no chart key that schedules runs, so these are how runs reach their pools.
+    A class whose pool has neither labels nor tolerations gets no file (it would change nothing).
+    """
+    if plan.target != "v2":
+        return {}
+    presets = {}
+    for name, pool in workload_pools(plan).items():
+        environment = _pinning(pool)
+        if not environment:
+            continue
+        if name == "builds":
+            if not plan.scheduling.registry_connection:
+                continue
+            build = {
+                "hubRef": "kaniko",
+                "connection": plan.scheduling.registry_connection,
+                "runPatch": {"environment": environment},
+            }
+            presets[name] = {"isPreset": True, "build": build}
+        else:
+            presets[name] = {"isPreset": True, "runPatch": {"environment": environment}}
+    return {name: presets[name] for name in WORKLOAD_CLASSES if name in presets}
+
+
+def preset_yaml(plan: Plan, name: str) -> str:
+    usage = {
+        "builds": "polyaxon run -f polyaxonfile.yaml -f presets/builds.yaml  (adds a kaniko build on the builds pool)",
+        "notebooks": "polyaxon run --hub notebook -f presets/notebooks.yaml  (also --hub tensorboard)",
+    }.get(name, f"polyaxon run -f polyaxonfile.yaml -f presets/{name}.yaml")
+    comment = (
+        f"Preset for {name}: schedules these runs on their node pool.\n"
+        f"Check: polyaxon check -f polyaxonfile.yaml -f presets/{name}.yaml\nUse:   {usage}"
+    )
+    return _header_lines(comment) + yamlio.dump(to_presets(plan)[name])
+
+
+# --- 0.6 (legacy chart 0.6.1) ----------------------------------------------------------------
+
+
+def _v06_sections(plan: Plan) -> list[tuple[str, dict]]:
+    pin = _pinning(plan.scheduling.core)
+    scheduling = dict(pin)
+    if plan.scheduling.spread_core:
+        scheduling["affinity"] = _SPREAD
+    db = plan.database
+    if db.kind == "external":
+        database = {"postgresql": {"enabled": False}}
+    else:
+        database = {
+            "postgresql": {
+                "enabled": True,
+                "postgresqlUsername": db.user,
+                "postgresqlDatabase": db.name,
+                "persistence": {"enabled": True, "size": db.size},
+                "master": dict(pin),
+            }
+        }
+        if db.storage_class:
+            database["postgresql"]["persistence"]["storageClass"] = db.storage_class
+    return [
+        (
+            "Scheduling: flat core selector (the guide's nested per-class nodeSelector is not valid for\n"
+            "0.5+ charts). Defaults for experiments, jobs, builds, notebooks and tensorboards are set in\n"
+            f"the Polyaxon UI settings (RUNBOOK.md).\nGuide: {GUIDE}#scheduling",
+            scheduling,
+        ),
+        ("Database.\n" + f"Guide: {GUIDE}#database-high-availability", database),
+        (
+            "Other components: Redis and the broker, pinned to the core pool when in-cluster.\n"
+            f"Guide: {GUIDE}#other-components-high-availability",
+            _v06_components(plan, pin),
+        ),
+        ("External (managed) services the platform connects to.", _external_services(plan)),
+        (
+            "Storage: durable logs, repos, uploads, outputs and data.\n"
+            + f"Guide: {GUIDE}#storages",
+            {"persistence": _v06_persistence(plan)},
+        ),
+        ("SSL: " + _tls_summary(plan) + f"\nGuide: {GUIDE}#ssl", _v06_tls(plan)),
+        (
+            "Security context: fsGroup for core pods, uid/gid for runs.\n"
+            + f"Guide: {GUIDE}#security-context",
+            {"securityContext": _v06_security(plan)},
+        ),
+        (
+            "Initial admin user; its password is set at install time from the Secret (RUNBOOK.md).",
+            {"user": _user(plan)},
+        ),
+    ]
+
+
+def _v06_components(plan: Plan, pin: dict) -> dict:
+    comp = plan.components
+    out: dict = {"broker": comp.broker}
+    if comp.redis.kind == "in-cluster":
+        out["redis"] = {
+            "enabled": True,
+            "usePassword": comp.redis.use_password,
+            "master": dict(pin),
+            "slave": dict(pin),
+        }
+    else:
+        out["redis"] = {"enabled": False}
+    if needs_rabbitmq(plan) and comp.rabbitmq.kind == "in-cluster":
+        out["rabbitmq-ha"] = {"enabled": True, "rabbitmqUsername": comp.rabbitmq.user, **pin}
+    else:
+        out["rabbitmq-ha"] = {"enabled": False}
+    out["docker-registry"] = dict(pin)
+    return out
+
+
+def _v06_entity(store: Store, default_mount: str, read_only: bool) -> dict:
+    if store.kind in ("s3", "gcs", "azure"):
+        return {
+            "store": store.kind,
+            "bucket": _bucket_url(store),
+            "secret": store.secret,
+            "secretKey": store.secret_key,
+        }
+    entity = (
+        {"existingClaim": store.claim} if store.kind == "claim" else {"hostPath": store.host_path}
+    )
+    entity["mountPath"] = store.mount_path or default_mount
+    if read_only:
+        entity["readOnly"] = store.read_only
+    return entity
+
+
+def _v06_persistence(plan: Plan) -> dict:
+    st = plan.storage
+    return {
+        "logs": _v06_entity(st.logs, _MOUNTS["logs"], False),
+        "repos": _v06_entity(st.repos, _MOUNTS["repos"], False),
+        "upload": _v06_entity(st.upload, _MOUNTS["upload"], False),
+        "outputs": {st.artifacts.name: _v06_entity(st.artifacts, "/outputs", True)},
+        **(
+            {"data": {s.name: _v06_entity(s, f"/data/{s.name}", True) for s in st.data}}
+            if st.data
+            else {}
+        ),
+    }
+
+
+def _v06_tls(plan: Plan) -> dict:
+    tls = plan.tls
+    out: dict = {"serviceType": tls.service_type}
+    if tls.ingress:
+        annotations = (
+            {"kubernetes.io/ingress.class": tls.ingress_class} if tls.ingress_class else {}
+        )
+        out["ingress"] = _ingress(plan, annotations)
+    else:
+        if tls.host:
+            out["hostName"] = tls.host
+        if tls.mode == "existing-secret":
+            out["ssl"] = {"enabled": True, "secretName": tls.secret_name}
+    return out
+
+
+def _v06_security(plan: Plan) -> dict:
+    sec = plan.security
+    if not sec.enabled:
+        return {"enabled": False}
+    return {"enabled": True, "user": sec.uid, "group": sec.gid}

@@ -1,0 +1,61 @@
+"""YAML out: every string double-quoted, so Helm (YAML 1.1) cannot read `y`, `on`, `1e3` or
+`0o17` as a bool or a number. Keys stay plain only when no YAML reader can mistake them."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
+# YAML 1.1 words that some reader resolves to a bool or null.
+_RESERVED = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf"}
+
+
+class QuotingDumper(_Dumper):
+    def ignore_aliases(self, data: object) -> bool:
+        return True  # a repeated selector is written out again, never as an &anchor
+
+
+def _represent_str(dumper: yaml.BaseDumper, data: str) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style='"')
+
+
+def _represent_dict(dumper: yaml.BaseDumper, data: dict) -> yaml.Node:
+    pairs = []
+    for key, value in data.items():
+        if isinstance(key, str) and _PLAIN_KEY.match(key) and key.lower() not in _RESERVED:
+            key_node = yaml.ScalarNode("tag:yaml.org,2002:str", key)
+        else:
+            key_node = dumper.represent_data(key)
+        pairs.append((key_node, dumper.represent_data(value)))
+    flow = not data
+    return yaml.MappingNode("tag:yaml.org,2002:map", pairs, flow_style=flow)
+
+
+QuotingDumper.add_representer(str, _represent_str)
+QuotingDumper.add_representer(dict, _represent_dict)
+
+
+def dump(data: object) -> str:
+    """Block-style YAML with every string double-quoted."""
+    return yaml.dump(
+        data,
+        Dumper=QuotingDumper,
+        sort_keys=False,
+        default_flow_style=False,
+        allow_unicode=True,
+        width=4096,
+    )
+
+
+def dump_commented(sections: list[tuple[str, dict]]) -> str:
+    """Dump top-level sections, each under its `# why` comment, separated by a blank line."""
+    chunks = []
+    for comment, data in sections:
+        if not data:
+            continue
+        lines = "".join(f"# {line}\n".replace("# \n", "#\n") for line in comment.splitlines())
+        chunks.append(lines + dump(data))
+    return "\n".join(chunks)

@@ -1,0 +1,58 @@
+"""`manage.py render_values PLAN.json --out DIR`: the engine from the command line (GitOps, CI)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from wizard.core import bundle, codec
+from wizard.core.checks import check, has_errors
+
+MAX_PLAN_BYTES = 1024 * 1024
+
+
+class Command(BaseCommand):
+    help = "Validate a plan file and write values.yaml, RUNBOOK.md and presets/<class>.yaml to DIR."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("plan", help="the plan file (JSON, see docs/plan-format.md)")
+        parser.add_argument("--out", required=True, help="folder to write the rendered files to")
+
+    def handle(self, *args, **options) -> None:
+        plan = load_plan(Path(options["plan"]))
+        findings = check(plan)
+        for finding in findings:
+            self.stderr.write(finding.line(), style_func=lambda s: s)
+        out = Path(options["out"])
+        try:
+            for rel, text in bundle.render_files(plan).items():
+                target = out / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise CommandError(f"cannot write to {out}: {exc.strerror or exc}") from exc
+        if has_errors(findings):
+            raise CommandError("the plan has errors (see above)", returncode=1)
+
+
+def load_plan(path: Path):
+    """Read and decode a plan file, turning every way it can be wrong into a CommandError."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if len(raw) > MAX_PLAN_BYTES:
+        raise CommandError(f"{path} is larger than {MAX_PLAN_BYTES} bytes; a plan is a few KB")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise CommandError(f"{path} is not UTF-8 text") from exc
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise CommandError(f"{path} is not valid JSON: {exc}") from exc
+    try:
+        return codec.from_dict(data)
+    except codec.PlanFormatError as exc:
+        lines = "\n".join(f"  {p or '(top)'}: {m}" for p, m in exc.problems)
+        raise CommandError(f"{path} is not a valid plan:\n{lines}") from exc
