@@ -658,28 +658,22 @@ def _check_security(plan: Plan, r: _Report) -> None:
     r.rule("uid_invalid", "security.uid", rules.id_problem(sec.uid), "The user id")
     r.rule("gid_invalid", "security.gid", rules.id_problem(sec.gid), "The group id")
     v2 = plan.target == "v2"
+    # Both official deploy checks read 0 as "unset" and reject the pair, so root is not just
+    # against the guide's advice: the chart's own validation refuses it.
     if sec.uid == 0:
-        if v2 and sec.run_as_non_root:
-            r.add(
-                ERROR,
-                "run_as_non_root_conflict",
-                "security.uid",
-                "uid 0 is root, and runAsNonRoot makes Kubernetes refuse to start such pods: pick a uid "
-                "above 0 (e.g. 2222).",
-            )
-        else:
-            r.add(
-                WARNING,
-                "root_user",
-                "security.uid",
-                "uid 0 runs everything as root: pick a non-root uid such as 2222.",
-            )
+        r.add(
+            ERROR,
+            "root_user",
+            "security.uid",
+            "uid 0 is root: the guide asks for a non-root user, and Polyaxon's deploy check rejects 0. "
+            "Pick a uid such as 2222.",
+        )
     if sec.gid == 0:
         r.add(
-            WARNING,
+            ERROR,
             "root_group",
             "security.gid",
-            "gid 0 is the root group: pick another gid such as 2222.",
+            "gid 0 is the root group, and Polyaxon's deploy check rejects 0. Pick a gid such as 2222.",
         )
     if not v2:
         return

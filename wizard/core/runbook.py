@@ -6,6 +6,7 @@ from environment variables or from the plan's Kubernetes Secret, never written h
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from shlex import quote
 
@@ -45,7 +46,11 @@ def to_runbook(plan: Plan) -> str:
 
 
 def _sh(*lines: str) -> str:
-    return "```sh\n" + "\n".join(lines) + "\n```\n"
+    """A fenced shell block; the fence outgrows any backtick run a quoted user value brings."""
+    body = "\n".join(lines)
+    longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}sh\n{body}\n{fence}\n"
 
 
 def _ns(plan: Plan) -> str:
@@ -79,7 +84,9 @@ def _title(plan: Plan) -> str:
 
 
 def _code(value: str) -> str:
-    return "`" + value.replace("`", "'") + "`"
+    """Inline code for a user value: one line, printable, no backtick to break out of it."""
+    safe = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in value).replace("`", "'")
+    return f"`{safe}`"
 
 
 def _prerequisites(plan: Plan) -> tuple[str, str]:

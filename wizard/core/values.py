@@ -7,6 +7,8 @@ them are filled at install time from the plan's Kubernetes Secret (see `credenti
 
 from __future__ import annotations
 
+import json
+
 from . import yamlio
 from .credentials import GCS_MOUNT_PATH
 from .plan import (
@@ -63,16 +65,17 @@ def to_values(plan: Plan) -> dict:
 
 def to_yaml(plan: Plan) -> str:
     header = (
-        f"Polyaxon {plan.chart_version} production values for release {plan.release!r} "
-        f"in namespace {plan.namespace!r}.\nSecrets are not in this file: apply it with the "
+        f"Polyaxon {plan.chart_version} production values for release {_q(plan.release)} "
+        f"in namespace {_q(plan.namespace)}.\nSecrets are not in this file: apply it with the "
         "helm command of RUNBOOK.md, which reads them\nfrom the Kubernetes Secret "
-        f"{plan.secrets.name!r}."
+        f"{_q(plan.secrets.name)}."
     )
-    return _header_lines(header) + "\n" + yamlio.dump_commented(to_sections(plan))
+    return yamlio.comment(header) + "\n" + yamlio.dump_commented(to_sections(plan))
 
 
-def _header_lines(text: str) -> str:
-    return "".join(f"# {line}\n" for line in text.splitlines())
+def _q(value: str) -> str:
+    """A user value quoted for a comment line (yamlio.comment escapes what is left)."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _selector(pool: Pool) -> dict:
@@ -254,13 +257,12 @@ def _connection(store: Store, default_mount: str) -> dict:
 def _tls_summary(plan: Plan) -> str:
     tls = plan.tls
     if not tls.ingress:
-        return "no ingress; the service is exposed as " + tls.service_type + "."
+        return f"no ingress; the service is exposed as {_q(tls.service_type)}."
     how = {
-        "cert-manager": f"a Let's Encrypt certificate from cert-manager ({tls.issuer_kind} {tls.issuer})",
-        "existing-secret": f"the certificate in Secret {tls.secret_name}",
-        "none": "no TLS",
-    }[tls.mode]
-    return f"ingress for {tls.host} with {how}."
+        "cert-manager": f"a Let's Encrypt certificate from cert-manager ({_q(tls.issuer_kind)} {_q(tls.issuer)})",
+        "existing-secret": f"the certificate in Secret {_q(tls.secret_name)}",
+    }.get(tls.mode, "no TLS")
+    return f"ingress for {_q(tls.host)} with {how}."
 
 
 def _ingress(plan: Plan, annotations: dict, class_name: str = "") -> dict:
@@ -347,7 +349,7 @@ def preset_yaml(plan: Plan, name: str) -> str:
         f"Preset for {name}: schedules these runs on their node pool.\n"
         f"Check: polyaxon check -f polyaxonfile.yaml -f presets/{name}.yaml\nUse:   {usage}"
     )
-    return _header_lines(comment) + yamlio.dump(to_presets(plan)[name])
+    return yamlio.comment(comment) + yamlio.dump(to_presets(plan)[name])
 
 
 # --- 0.6 (legacy chart 0.6.1) ----------------------------------------------------------------

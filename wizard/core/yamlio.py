@@ -50,12 +50,16 @@ def dump(data: object) -> str:
     )
 
 
+def comment(text: str) -> str:
+    """`# ` lines for text. Anything but printable ASCII is escaped, so no user value in a comment
+    can end the comment (a newline, \\x85, \\u2028) or put a character in the file that YAML refuses."""
+    out = []
+    for line in text.split("\n"):
+        safe = "".join(ch if " " <= ch <= "~" else ascii(ch)[1:-1] for ch in line)
+        out.append(f"# {safe}".rstrip() + "\n")
+    return "".join(out)
+
+
 def dump_commented(sections: list[tuple[str, dict]]) -> str:
     """Dump top-level sections, each under its `# why` comment, separated by a blank line."""
-    chunks = []
-    for comment, data in sections:
-        if not data:
-            continue
-        lines = "".join(f"# {line}\n".replace("# \n", "#\n") for line in comment.splitlines())
-        chunks.append(lines + dump(data))
-    return "\n".join(chunks)
+    return "\n".join(comment(note) + dump(data) for note, data in sections if data)

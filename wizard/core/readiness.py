@@ -1,0 +1,142 @@
+"""Readiness: which of the production guide's recommendations a plan follows.
+
+One `Recommendation` per piece of advice in the guide, each with the wizard step that decides it,
+so the review page can say "N of M followed" and link to what is left to do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .checks import check
+from .plan import Plan, needs_rabbitmq, needs_redis, stores
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    code: str
+    title: str
+    followed: bool
+    detail: str
+    step: str  # wizard step slug
+
+
+@dataclass(frozen=True)
+class Readiness:
+    items: tuple[Recommendation, ...]
+
+    @property
+    def followed(self) -> int:
+        return sum(1 for item in self.items if item.followed)
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    def summary(self) -> str:
+        return f"{self.followed} of {self.total} followed"
+
+
+def readiness(plan: Plan) -> Readiness:
+    """The guide's recommendations, each followed or not, in wizard order."""
+    findings = check(plan)
+    codes = {f.code for f in findings}
+    sched = plan.scheduling
+    separated = bool(sched.core.labels) and not (
+        {"shared_nodes", "workload_labels_missing", "core_labels_missing"} & codes
+    )
+    tainted = sched.core.taint and bool(sched.core.labels)
+    external_db = plan.database.kind == "external"
+    comp = plan.components
+    services = []
+    if needs_redis(plan):
+        services.append(("Redis", comp.redis.kind == "external"))
+    if needs_rabbitmq(plan):
+        services.append(("RabbitMQ", comp.rabbitmq.kind == "external"))
+    managed = all(ok for _, ok in services)
+    if not services:
+        managed_detail = "No broker or cache is needed with these settings."
+    elif managed:
+        managed_detail = "Managed: " + ", ".join(name for name, _ in services) + "."
+    else:
+        managed_detail = "In-cluster: " + ", ".join(n for n, ok in services if not ok) + "."
+    temporary = [path for path, store in stores(plan).items() if store.kind == "host-path"]
+    sec = plan.security
+    non_root = sec.enabled and sec.uid != 0 and sec.gid != 0
+    secret_ok = not any(f.path == "secrets.name" for f in findings)
+    items = (
+        Recommendation(
+            "separate_core",
+            "Core components on their own nodes, apart from the workloads",
+            separated,
+            "Core and workload pools select different nodes."
+            if separated
+            else "Runs can land on the core nodes.",
+            "scheduling",
+        ),
+        Recommendation(
+            "tainted_core",
+            "Core nodes tainted",
+            tainted,
+            "Only Polyaxon's own components tolerate the core taint."
+            if tainted
+            else "Runs without a node selector can still use the core nodes.",
+            "scheduling",
+        ),
+        Recommendation(
+            "external_db",
+            "External, highly available PostgreSQL",
+            external_db,
+            "The database runs outside the cluster."
+            if external_db
+            else "The in-cluster database is a single pod.",
+            "database",
+        ),
+        Recommendation(
+            "managed_services",
+            "Managed Redis and RabbitMQ where they are needed",
+            managed,
+            managed_detail,
+            "components",
+        ),
+        Recommendation(
+            "durable_storage",
+            "Durable storage for every store",
+            not temporary,
+            "Every store survives a node failure."
+            if not temporary
+            else "Host-path (temporary) stores: " + ", ".join(temporary) + ".",
+            "storage",
+        ),
+        Recommendation(
+            "tls",
+            "SSL/TLS for the deployment",
+            plan.tls.mode != "none",
+            "Traffic is encrypted." if plan.tls.mode != "none" else "TLS is off.",
+            "ssl",
+        ),
+        Recommendation(
+            "non_root",
+            "Security context with a non-root user",
+            non_root,
+            f"Runs as uid {sec.uid}, gid {sec.gid}." if non_root else "Containers may run as root.",
+            "security-context",
+        ),
+        Recommendation(
+            "secrets_in_secret",
+            "Passwords and keys in a Kubernetes Secret",
+            secret_ok,
+            f"They live in the Secret {plan.secrets.name!r}, never in the values file."
+            if secret_ok
+            else "Name a valid Kubernetes Secret.",
+            "secrets",
+        ),
+        Recommendation(
+            "backups",
+            "Backups before upgrades and migrations",
+            True,
+            "The runbook takes a database backup and keeps the current values before installing.",
+            "database",
+        ),
+    )
+    return Readiness(items)
