@@ -154,7 +154,7 @@ def hostile_plan(base="v2-two-pool-aws", **extra):
 def test_a_hostile_value_cannot_break_out_of_a_code_fence():
     text = to_runbook(hostile_plan())
     prose = FENCE.sub("", text)
-    assert any(HOSTILE.split("\n")[0] in block for block in blocks(text))
+    assert any("CANARY1" in block for block in blocks(text))
     assert not re.search(r"^(kubectl|helm|pg_dump|polyaxon) ", prose, re.M), "a command escaped its fence"
 
 
