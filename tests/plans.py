@@ -26,7 +26,7 @@ def make_plan(base: str = "v2-two-pool-aws", **overrides) -> Plan:
     """
     plan = example(base)
     for name, value in overrides.items():
-        if isinstance(value, dict):
+        if isinstance(value, dict) and not isinstance(getattr(plan, name), dict):
             value = replace(getattr(plan, name), **value)
         plan = replace(plan, **{name: value})
     return plan

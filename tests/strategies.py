@@ -27,15 +27,40 @@ from wizard.core.plan import (
     Toleration,
 )
 
-YAML_WORDS = ["y", "n", "on", "off", "yes", "no", "true", "false", "null", "1e3", "0o17", "0x1F", "NaN", "1", "012"]
+YAML_WORDS = [
+    "y",
+    "n",
+    "on",
+    "off",
+    "yes",
+    "no",
+    "true",
+    "false",
+    "null",
+    "1e3",
+    "0o17",
+    "0x1F",
+    "NaN",
+    "1",
+    "012",
+]
 
 dns_label = st.from_regex(r"\A[a-z]([a-z0-9-]{0,10}[a-z0-9])?\Z")
 dns_name = st.builds(lambda parts: ".".join(parts), st.lists(dns_label, min_size=1, max_size=3))
-label_name = st.one_of(st.from_regex(r"\A[A-Za-z0-9]([-A-Za-z0-9_.]{0,12}[A-Za-z0-9])?\Z"), st.sampled_from(YAML_WORDS))
+label_name = st.one_of(
+    st.from_regex(r"\A[A-Za-z0-9]([-A-Za-z0-9_.]{0,12}[A-Za-z0-9])?\Z"), st.sampled_from(YAML_WORDS)
+)
 label_key = st.one_of(label_name, st.builds(lambda p, n: f"{p}/{n}", dns_name, label_name))
 label_value = st.one_of(st.just(""), label_name)
 poly_name = st.one_of(st.from_regex(r"\A[-a-zA-Z0-9_]{1,20}\Z"), st.sampled_from(YAML_WORDS))
-abs_path = st.builds(lambda parts: "/" + "/".join(parts), st.lists(st.from_regex(r"\A[a-zA-Z0-9_ .-]{1,8}\Z").filter(lambda s: s not in (".", "..")), min_size=1, max_size=3))
+abs_path = st.builds(
+    lambda parts: "/" + "/".join(parts),
+    st.lists(
+        st.from_regex(r"\A[a-zA-Z0-9_ .-]{1,8}\Z").filter(lambda s: s not in (".", "..")),
+        min_size=1,
+        max_size=3,
+    ),
+)
 
 
 @st.composite
@@ -52,23 +77,44 @@ def pools(draw, taint=None):
     keys = draw(st.lists(label_key, min_size=1, max_size=3, unique=True))
     labels = tuple(Label(k, draw(label_name)) for k in keys)  # non-empty values: taints need one
     tols = tuple(draw(st.lists(tolerations(), max_size=3)))
-    return Pool(labels=labels, tolerations=tols, taint=draw(st.booleans()) if taint is None else taint)
+    return Pool(
+        labels=labels, tolerations=tols, taint=draw(st.booleans()) if taint is None else taint
+    )
 
 
 @st.composite
 def stores(draw, name, kinds=("s3", "gcs", "azure", "claim", "host-path")):
     kind = draw(st.sampled_from(kinds))
-    common = {"name": name, "kind": kind, "mount_path": draw(st.one_of(st.just(""), abs_path)),
-              "read_only": draw(st.booleans())}
+    common = {
+        "name": name,
+        "kind": kind,
+        "mount_path": draw(st.one_of(st.just(""), abs_path)),
+        "read_only": draw(st.booleans()),
+    }
     if kind == "s3":
-        return Store(**common, bucket=draw(st.from_regex(r"\A[a-z0-9][a-z0-9-]{2,20}[a-z0-9]\Z")), secret=draw(dns_name),
-                     secret_key=draw(st.from_regex(r"\A[-._a-zA-Z0-9]{1,12}\Z").filter(lambda s: s not in (".", ".."))))
+        return Store(
+            **common,
+            bucket=draw(st.from_regex(r"\A[a-z0-9][a-z0-9-]{2,20}[a-z0-9]\Z")),
+            secret=draw(dns_name),
+            secret_key=draw(
+                st.from_regex(r"\A[-._a-zA-Z0-9]{1,12}\Z").filter(lambda s: s not in (".", ".."))
+            ),
+        )
     if kind == "gcs":
-        return Store(**common, bucket=draw(st.from_regex(r"\A[a-f0-9][a-f0-9_-]{2,20}[a-f0-9]\Z")), secret=draw(dns_name),
-                     secret_key="key.json")
+        return Store(
+            **common,
+            bucket=draw(st.from_regex(r"\A[a-f0-9][a-f0-9_-]{2,20}[a-f0-9]\Z")),
+            secret=draw(dns_name),
+            secret_key="key.json",
+        )
     if kind == "azure":
-        return Store(**common, bucket=draw(st.from_regex(r"\A[a-z0-9]{3,20}\Z")), account=draw(st.from_regex(r"\A[a-z0-9]{3,24}\Z")),
-                     secret=draw(dns_name), secret_key="azure.json")
+        return Store(
+            **common,
+            bucket=draw(st.from_regex(r"\A[a-z0-9]{3,20}\Z")),
+            account=draw(st.from_regex(r"\A[a-z0-9]{3,24}\Z")),
+            secret=draw(dns_name),
+            secret_key="azure.json",
+        )
     if kind == "claim":
         return Store(**common, claim=draw(dns_name))
     return Store(**common, host_path=draw(abs_path))
@@ -80,49 +126,130 @@ def valid_plans(draw):
     core = draw(pools(taint=True))
     mode = draw(st.sampled_from(["two-pool", "per-class"]))
     scheduling = Scheduling(
-        mode=mode, core=core, workloads=draw(pools()),
-        classes=ClassPools(**{c: draw(pools()) for c in ("experiments", "jobs", "builds", "notebooks")}),
-        spread_core=draw(st.booleans()), registry_connection=draw(st.one_of(st.just(""), poly_name)),
+        mode=mode,
+        core=core,
+        workloads=draw(pools()),
+        classes=ClassPools(
+            **{c: draw(pools()) for c in ("experiments", "jobs", "builds", "notebooks")}
+        ),
+        spread_core=draw(st.booleans()),
+        registry_connection=draw(st.one_of(st.just(""), poly_name)),
     )
     db_kind = draw(st.sampled_from(["external", "in-cluster"]))
     database = Database(
-        kind=db_kind, host=draw(st.one_of(dns_name, st.ip_addresses().map(str))), port=draw(st.integers(1, 65535)),
-        name=draw(poly_name), user=draw(poly_name), sslmode=draw(st.sampled_from(["disable", "require", "verify-full"])),
-        conn_max_age=draw(st.integers(0, 3600)), size=draw(st.sampled_from(["20Gi", "1Ti", "500M"])),
+        kind=db_kind,
+        host=draw(st.one_of(dns_name, st.ip_addresses().map(str))),
+        port=draw(st.integers(1, 65535)),
+        name=draw(poly_name),
+        user=draw(poly_name),
+        sslmode=draw(st.sampled_from(["disable", "require", "verify-full"])),
+        conn_max_age=draw(st.integers(0, 3600)),
+        size=draw(st.sampled_from(["20Gi", "1Ti", "500M"])),
         storage_class=draw(st.one_of(st.just(""), dns_name)),
     )
     svc_kind = st.sampled_from(["in-cluster", "external"])
     components = Components(
-        scheduler=draw(st.booleans()), broker=draw(st.sampled_from(["redis", "rabbitmq"])),
-        redis=Redis(kind=draw(svc_kind), host=draw(dns_name), port=draw(st.integers(1, 65535)), use_password=draw(st.booleans())),
-        rabbitmq=RabbitMQ(kind=draw(svc_kind), host=draw(dns_name), port=draw(st.integers(1, 65535)), user=draw(poly_name)),
+        scheduler=draw(st.booleans()),
+        broker=draw(st.sampled_from(["redis", "rabbitmq"])),
+        redis=Redis(
+            kind=draw(svc_kind),
+            host=draw(dns_name),
+            port=draw(st.integers(1, 65535)),
+            use_password=draw(st.booleans()),
+        ),
+        rabbitmq=RabbitMQ(
+            kind=draw(svc_kind),
+            host=draw(dns_name),
+            port=draw(st.integers(1, 65535)),
+            user=draw(poly_name),
+        ),
     )
     file_kinds = ("claim", "host-path")
-    names = draw(st.lists(st.from_regex(r"\A[a-z][a-z0-9_-]{0,10}\Z"), min_size=5, max_size=8, unique=True))
+    names = draw(
+        st.lists(st.from_regex(r"\A[a-z][a-z0-9_-]{0,10}\Z"), min_size=5, max_size=8, unique=True)
+    )
     storage = Storage(
-        artifacts=draw(stores(names[0])), logs=draw(stores(names[1])), repos=draw(stores(names[2], file_kinds)),
-        upload=draw(stores(names[3], file_kinds)), data=tuple(draw(stores(n)) for n in names[4:]),
+        artifacts=draw(stores(names[0])),
+        logs=draw(stores(names[1])),
+        repos=draw(stores(names[2], file_kinds)),
+        upload=draw(stores(names[3], file_kinds)),
+        data=tuple(draw(stores(n)) for n in names[4:]),
     )
     ingress = draw(st.booleans())
-    mode_choices = ["cert-manager", "existing-secret", "none"] if ingress else (
-        ["none", "existing-secret"] if target == "v0.6" else ["none"])
+    mode_choices = (
+        ["cert-manager", "existing-secret", "none"]
+        if ingress
+        else (["none", "existing-secret"] if target == "v0.6" else ["none"])
+    )
     tls_mode = draw(st.sampled_from(mode_choices))
-    service_type = "NodePort" if (not ingress and tls_mode == "existing-secret") else draw(
-        st.sampled_from(["ClusterIP", "NodePort", "LoadBalancer"]))
-    tls = Tls(ingress=ingress, host=draw(dns_name), ingress_class=draw(st.one_of(st.just(""), dns_name)), mode=tls_mode,
-              issuer=draw(dns_name), issuer_kind=draw(st.sampled_from(["ClusterIssuer", "Issuer"])),
-              secret_name=draw(dns_name), service_type=service_type)
+    service_type = (
+        "NodePort"
+        if (not ingress and tls_mode == "existing-secret")
+        else draw(st.sampled_from(["ClusterIP", "NodePort", "LoadBalancer"]))
+    )
+    tls = Tls(
+        ingress=ingress,
+        host=draw(dns_name),
+        ingress_class=draw(st.one_of(st.just(""), dns_name)),
+        mode=tls_mode,
+        issuer=draw(dns_name),
+        issuer_kind=draw(st.sampled_from(["ClusterIssuer", "Issuer"])),
+        secret_name=draw(dns_name),
+        service_type=service_type,
+    )
     uid, gid = draw(st.integers(1, 2**31 - 1)), draw(st.integers(0, 2**31 - 1))
-    security = Security(enabled=draw(st.booleans()), uid=uid, gid=gid, fs_group=draw(st.one_of(st.just(gid), st.integers(0, 65535))),
-                        fs_group_change_policy=draw(st.sampled_from(["", "OnRootMismatch", "Always"])),
-                        allow_privilege_escalation=draw(st.booleans()), run_as_non_root=draw(st.booleans()))
-    secrets = Secrets(name=draw(dns_name), admin_user=draw(poly_name),
-                      admin_email=draw(st.one_of(st.just(""), st.builds(lambda u, d: f"{u}@{d}.com", dns_label, dns_label))))
-    return Plan(target=target, release=draw(dns_label), namespace=draw(dns_label), scheduling=scheduling, database=database,
-                components=components, storage=storage, tls=tls, security=security, secrets=secrets)
+    security = Security(
+        enabled=draw(st.booleans()),
+        uid=uid,
+        gid=gid,
+        fs_group=draw(st.one_of(st.just(gid), st.integers(0, 65535))),
+        fs_group_change_policy=draw(st.sampled_from(["", "OnRootMismatch", "Always"])),
+        allow_privilege_escalation=draw(st.booleans()),
+        run_as_non_root=draw(st.booleans()),
+    )
+    secrets = Secrets(
+        name=draw(dns_name),
+        admin_user=draw(poly_name),
+        admin_email=draw(
+            st.one_of(st.just(""), st.builds(lambda u, d: f"{u}@{d}.com", dns_label, dns_label))
+        ),
+    )
+    return Plan(
+        target=target,
+        release=draw(dns_label),
+        namespace=draw(dns_label),
+        scheduling=scheduling,
+        database=database,
+        components=components,
+        storage=storage,
+        tls=tls,
+        security=security,
+        secrets=secrets,
+    )
 
 
-hostile_text = st.one_of(st.text(max_size=30), st.sampled_from(YAML_WORDS + ["", " ", "- a", "a: b", "#x", "'", '"', "&a", "*a", "!!python/object:os.system", "\u2028", "\x85", "${x}", "{{ .Values }}"]))
+hostile_text = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(
+        YAML_WORDS
+        + [
+            "",
+            " ",
+            "- a",
+            "a: b",
+            "#x",
+            "'",
+            '"',
+            "&a",
+            "*a",
+            "!!python/object:os.system",
+            "\u2028",
+            "\x85",
+            "${x}",
+            "{{ .Values }}",
+        ]
+    ),
+)
 
 
 @st.composite
@@ -134,10 +261,34 @@ def any_plans(draw):
     t = lambda: draw(hostile_text)  # noqa: E731
     return replace(
         plan,
-        scheduling=replace(plan.scheduling, core=Pool(labels=(Label(t(), t()),), tolerations=(Toleration(t(), "Equal", t(), "NoSchedule"),), taint=True),
-                           workloads=Pool(labels=(Label(t(), t()),))),
+        scheduling=replace(
+            plan.scheduling,
+            core=Pool(
+                labels=(Label(t(), t()),),
+                tolerations=(Toleration(t(), "Equal", t(), "NoSchedule"),),
+                taint=True,
+            ),
+            workloads=Pool(labels=(Label(t(), t()),)),
+        ),
         database=replace(plan.database, host=t(), name=t(), user=t(), storage_class=t(), size=t()),
-        storage=replace(plan.storage, artifacts=replace(plan.storage.artifacts, name=t(), bucket=t(), secret=t(), claim=t(), host_path=t(), mount_path=t())),
+        storage=replace(
+            plan.storage,
+            artifacts=replace(
+                plan.storage.artifacts,
+                name=t(),
+                bucket=t(),
+                secret=t(),
+                claim=t(),
+                host_path=t(),
+                mount_path=t(),
+            ),
+        ),
         tls=replace(plan.tls, host=t(), ingress_class=t(), issuer=t(), secret_name=t()),
         secrets=replace(plan.secrets, name=t(), admin_user=t(), admin_email=t()),
+        kept=draw(kept_values),
     )
+
+
+json_scalars = st.one_of(st.none(), st.booleans(), st.integers(-(2**53), 2**53), st.floats(allow_nan=False, allow_infinity=False), hostile_text)
+json_values = st.recursive(json_scalars, lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(hostile_text, inner, max_size=3)), max_leaves=10)
+kept_values = st.dictionaries(st.one_of(hostile_text, st.sampled_from(["gateway", "ingress", "nodeSelector", "timezone", "user"])), json_values, max_size=4)

@@ -45,18 +45,24 @@ def test_unknown_keys_are_refused_with_their_path():
 
 
 def test_a_password_gets_a_pointed_message_not_just_unknown_key():
-    (path, message), = problems({"database": {"password": "hunter2"}})
-    assert path == "database.password" and "Kubernetes Secret" in message and "hunter2" not in message
+    ((path, message),) = problems({"database": {"password": "hunter2"}})
+    assert (
+        path == "database.password" and "Kubernetes Secret" in message and "hunter2" not in message
+    )
 
 
 @pytest.mark.parametrize(
     ("data", "path"),
-    [({"database": {"port": "5432"}}, "database.port"), ({"database": {"port": True}}, "database.port"),
-     ({"security": {"enabled": "yes"}}, "security.enabled"), ({"tls": {"host": 5}}, "tls.host"),
-     ({"scheduling": {"core": {"labels": {"a": "b"}}}}, "scheduling.core.labels"),
-     ({"scheduling": {"core": {"labels": [{"key": "a"}]}}}, "scheduling.core.labels.0.value"),
-     ({"storage": {"data": [{"kind": "s3"}]}}, "storage.data.0.name"),
-     ({"database": {"port": 2**40}}, "database.port")],
+    [
+        ({"database": {"port": "5432"}}, "database.port"),
+        ({"database": {"port": True}}, "database.port"),
+        ({"security": {"enabled": "yes"}}, "security.enabled"),
+        ({"tls": {"host": 5}}, "tls.host"),
+        ({"scheduling": {"core": {"labels": {"a": "b"}}}}, "scheduling.core.labels"),
+        ({"scheduling": {"core": {"labels": [{"key": "a"}]}}}, "scheduling.core.labels.0.value"),
+        ({"storage": {"data": [{"kind": "s3"}]}}, "storage.data.0.name"),
+        ({"database": {"port": 2**40}}, "database.port"),
+    ],
 )
 def test_wrong_json_types_are_refused_with_their_path(data, path):
     assert path in [p for p, _ in problems(data)]

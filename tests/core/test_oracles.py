@@ -9,7 +9,9 @@ from tests.strategies import any_plans, valid_plans
 from wizard.core import values
 from wizard.core.checks import check, has_errors
 
-ORACLE_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+ORACLE_SETTINGS = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)

@@ -15,7 +15,20 @@ from wizard.core.runbook import to_runbook
 from wizard.core.values import to_yaml
 
 FENCE = re.compile(r"^(`{3,})sh\n(.*?)^\1$", re.S | re.M)
-STUBS = ("kubectl", "helm", "pg_dump", "pg_restore", "curl", "aws", "gsutil", "az", "polyaxon", "openssl", "sudo", "base64")
+STUBS = (
+    "kubectl",
+    "helm",
+    "pg_dump",
+    "pg_restore",
+    "curl",
+    "aws",
+    "gsutil",
+    "az",
+    "polyaxon",
+    "openssl",
+    "sudo",
+    "base64",
+)
 
 
 def blocks(markdown: str) -> list[str]:
@@ -28,8 +41,15 @@ def titles(markdown: str) -> list[str]:
 
 def test_steps_come_in_the_order_of_a_safe_install():
     assert titles(to_runbook(example("v2-two-pool-aws"))) == [
-        "Prerequisites", "Label and taint the nodes", "Namespace and secrets", "Durable storage",
-        "Backups before any upgrade", "Install or upgrade", "Run workloads on their pools", "Verify", "Roll back",
+        "Prerequisites",
+        "Label and taint the nodes",
+        "Namespace and secrets",
+        "Durable storage",
+        "Backups before any upgrade",
+        "Install or upgrade",
+        "Run workloads on their pools",
+        "Verify",
+        "Roll back",
     ]
 
 
@@ -73,7 +93,9 @@ def test_v06_says_it_needs_helm_2_and_old_kubernetes():
 
 
 def test_helm_command_pins_the_chart_version():
-    assert "polyaxon/polyaxon --version 2.15.1 --namespace ml-platform" in to_runbook(example("v2-per-class-gke"))
+    assert "polyaxon/polyaxon --version 2.15.1 --namespace ml-platform" in to_runbook(
+        example("v2-per-class-gke")
+    )
     assert "polyaxon/polyaxon --version 0.6.1" in to_runbook(example("v06-legacy"))
 
 
@@ -97,7 +119,9 @@ def test_external_db_is_backed_up_with_pg_dump_before_upgrades():
 
 
 def test_in_cluster_db_is_backed_up_from_its_pod():
-    assert "statefulset/polyaxon-postgresql -- sh -c" in to_runbook(make_plan(database={"kind": "in-cluster"}))
+    assert "statefulset/polyaxon-postgresql -- sh -c" in to_runbook(
+        make_plan(database={"kind": "in-cluster"})
+    )
 
 
 def test_secrets_are_created_from_environment_variables_only():
@@ -112,7 +136,10 @@ def test_gcs_credentials_come_from_a_key_file():
 
 
 def test_existing_certificate_becomes_a_tls_secret():
-    assert 'kubectl create secret tls plx-acme-tls --namespace ml-platform --cert="$TLS_CERT_FILE"' in to_runbook(example("v2-per-class-gke"))
+    assert (
+        'kubectl create secret tls plx-acme-tls --namespace ml-platform --cert="$TLS_CERT_FILE"'
+        in to_runbook(example("v2-per-class-gke"))
+    )
 
 
 def test_verification_covers_nodes_https_and_uid():
@@ -130,7 +157,9 @@ def test_open_warnings_are_listed_at_the_top():
 def test_host_path_is_flagged_as_not_durable():
     from wizard.core.plan import Store
 
-    text = to_runbook(make_plan(storage={"artifacts": Store(name="a", kind="host-path", host_path="/mnt/a")}))
+    text = to_runbook(
+        make_plan(storage={"artifacts": Store(name="a", kind="host-path", host_path="/mnt/a")})
+    )
     assert "is not durable" in text
 
 
@@ -142,8 +171,12 @@ HOSTILE = "a'b\"c $(touch CANARY1) `touch CANARY2`; touch CANARY3 # \\\n```\nX"
 def hostile_plan(base="v2-two-pool-aws", **extra):
     return make_plan(
         base,
-        release=HOSTILE, namespace=HOSTILE,
-        scheduling={"core": pool(f"{HOSTILE}={HOSTILE}", taint=True), "workloads": pool(f"k={HOSTILE}")},
+        release=HOSTILE,
+        namespace=HOSTILE,
+        scheduling={
+            "core": pool(f"{HOSTILE}={HOSTILE}", taint=True),
+            "workloads": pool(f"k={HOSTILE}"),
+        },
         database={"host": HOSTILE, "user": HOSTILE, "name": HOSTILE},
         tls={"host": HOSTILE, "issuer": HOSTILE, "ingress_class": HOSTILE, "secret_name": HOSTILE},
         secrets={"name": HOSTILE},
@@ -155,7 +188,9 @@ def test_a_hostile_value_cannot_break_out_of_a_code_fence():
     text = to_runbook(hostile_plan())
     prose = FENCE.sub("", text)
     assert any("CANARY1" in block for block in blocks(text))
-    assert not re.search(r"^(kubectl|helm|pg_dump|polyaxon) ", prose, re.M), "a command escaped its fence"
+    assert not re.search(r"^(kubectl|helm|pg_dump|polyaxon) ", prose, re.M), (
+        "a command escaped its fence"
+    )
 
 
 def test_a_hostile_value_in_a_comment_cannot_inject_yaml():
@@ -172,12 +207,22 @@ def test_running_every_block_in_bash_passes_hostile_values_as_single_arguments(t
         extra["storage"] = {"artifacts": Store(name="a", kind="claim", claim=HOSTILE)}
     plan = hostile_plan(base, **extra)
     log = tmp_path / "argv.log"
-    stub = "".join(f'{cmd}() {{ printf "%s\\0" "{cmd}" "$@" >> "$ARGV_LOG"; printf "\\x1e" >> "$ARGV_LOG"; }}\n' for cmd in STUBS)
+    stub = "".join(
+        f'{cmd}() {{ printf "%s\\0" "{cmd}" "$@" >> "$ARGV_LOG"; printf "\\x1e" >> "$ARGV_LOG"; }}\n'
+        for cmd in STUBS
+    )
     env_names = set(re.findall(r"\$\{?([A-Z][A-Z0-9_]+)", to_runbook(plan)))
     env = {**os.environ, "ARGV_LOG": str(log), **{name: "value-of-" + name for name in env_names}}
     for block in blocks(to_runbook(plan)):
         script = stub + block
-        subprocess.run(["bash", "-c", script], cwd=tmp_path, env=env, check=False, capture_output=True, timeout=20)
+        subprocess.run(
+            ["bash", "-c", script],
+            cwd=tmp_path,
+            env=env,
+            check=False,
+            capture_output=True,
+            timeout=20,
+        )
     assert not list(Path(tmp_path).glob("CANARY*")), "a quoted value was executed"
     calls = [c.split("\0")[:-1] for c in log.read_text().split("\x1e") if c]
     args = [a for call in calls for a in call]
@@ -185,4 +230,8 @@ def test_running_every_block_in_bash_passes_hostile_values_as_single_arguments(t
     assert hits, "the hostile value never reached a command"
     for arg in hits:
         # whole, or as the value of an option/assignment (--host=..., key=value, name-)
-        assert arg == HOSTILE or arg.split(HOSTILE)[0].endswith(("=", "/", "--host=")) or arg.startswith(HOSTILE), arg
+        assert (
+            arg == HOSTILE
+            or arg.split(HOSTILE)[0].endswith(("=", "/", "--host="))
+            or arg.startswith(HOSTILE)
+        ), arg

@@ -8,6 +8,7 @@ host name or a label is valid is the job of `checks.py`, which reports it as a f
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import types
 import typing
@@ -20,6 +21,8 @@ FORMAT_VERSION = 1
 MAX_ITEMS = 32  # tolerations, labels, data stores: far more than any real cluster needs
 MAX_STRING = 1024
 MAX_INT = 2**31 - 1
+MAX_KEPT_DEPTH = 32
+MAX_KEPT_NODES = 50_000
 # Keys a user may try to put a secret under; they get a pointed message instead of "unknown key".
 SECRET_WORDS = ("password", "token", "passwd", "secret_value", "access_key", "private_key")
 
@@ -55,6 +58,8 @@ def from_dict(data: object) -> Plan:
 def _encode(value):
     if dataclasses.is_dataclass(value):
         return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return copy.deepcopy(value)
     if isinstance(value, tuple):
         return [_encode(v) for v in value]
     return value
@@ -82,6 +87,8 @@ def _decode(tp, value, path: str, problems: list):
             problems.append((path, f"at most {MAX_ITEMS} entries"))
             return ()
         return tuple(_decode(item_type, v, _join(path, i), problems) for i, v in enumerate(value))
+    if tp is dict:
+        return _decode_json_object(value, path, problems)
     if tp is bool:
         if not isinstance(value, bool):
             problems.append((path, "expected true or false"))
@@ -103,6 +110,36 @@ def _decode(tp, value, path: str, problems: list):
             return ""
         return value
     raise TypeError(f"unsupported plan field type {tp!r}")  # a bug in plan.py, not user input
+
+
+def _decode_json_object(value, path: str, problems: list) -> dict:
+    """A free-form JSON object (kept chart values): string keys, JSON values, bounded size."""
+    if not isinstance(value, dict):
+        problems.append((path, "expected an object"))
+        return {}
+    count = 0
+    stack = [(value, path, 1)]
+    while stack:
+        node, at, depth = stack.pop()
+        count += 1
+        if count > MAX_KEPT_NODES or depth > MAX_KEPT_DEPTH:
+            problems.append((path, f"at most {MAX_KEPT_NODES} values nested {MAX_KEPT_DEPTH} deep"))
+            return {}
+        if isinstance(node, dict):
+            for key, child in node.items():
+                if not isinstance(key, str):
+                    problems.append((at, "keys must be strings"))
+                    return {}
+                stack.append((child, _join(at, key), depth + 1))
+        elif isinstance(node, list):
+            stack.extend((child, _join(at, i), depth + 1) for i, child in enumerate(node))
+        elif isinstance(node, float) and node != node or node in (float("inf"), float("-inf")):
+            problems.append((at, "NaN and infinity cannot be written to JSON"))
+            return {}
+        elif not isinstance(node, (str, int, float, bool, type(None))):
+            problems.append((at, "expected a JSON value"))
+            return {}
+    return value
 
 
 def _decode_dataclass(cls, value, path: str, problems: list):
@@ -134,7 +171,7 @@ def _unknown_key_message(key: str) -> str:
 
 
 def _zero(tp):
-    return {str: "", int: 0, bool: False}.get(tp, ())
+    return {str: "", int: 0, bool: False, dict: {}}.get(tp, ())
 
 
 def _default_instance(cls):
@@ -170,6 +207,8 @@ def _schema_for(cls, defs: dict) -> dict:
             prop["enum"] = list(f.metadata["choices"])
         if f.default is not dataclasses.MISSING:
             prop["default"] = _encode(f.default)
+        elif f.default_factory is not dataclasses.MISSING:
+            prop["default"] = _encode(f.default_factory())
         else:
             required.append(f.name)
         props[f.name] = prop
@@ -192,6 +231,8 @@ def _type_schema(tp, defs: dict) -> dict:
             "maxItems": MAX_ITEMS,
             "items": _type_schema(typing.get_args(tp)[0], defs),
         }
+    if tp is dict:
+        return {"type": "object", "description": "chart values kept as-is (never secrets)"}
     if tp is bool:
         return {"type": "boolean"}
     if tp is int:

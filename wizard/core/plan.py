@@ -190,6 +190,10 @@ class Plan:
     tls: Tls = Tls()
     security: Security = Security()
     secrets: Secrets = Secrets()
+    # Chart values the wizard does not manage (images, resources, replicas...), carried through
+    # from an imported values file and written back unchanged. Never holds a secret: the importer
+    # strips every secret-bearing key before a plan is built.
+    kept: dict = field(default_factory=dict)
 
     @property
     def chart_version(self) -> str:

@@ -7,6 +7,7 @@ them are filled at install time from the plan's Kubernetes Secret (see `credenti
 
 from __future__ import annotations
 
+import copy
 import json
 
 from . import yamlio
@@ -50,9 +51,28 @@ _MOUNTS = {
 
 
 def to_sections(plan: Plan) -> list[tuple[str, dict]]:
-    """(comment, top-level keys) per concern of the guide, in file order."""
+    """(comment, top-level keys) per concern of the guide, in file order; values the plan keeps
+    from an imported file are merged under the keys the wizard writes, the rest come last."""
     render = _v06_sections if plan.target == "v0.6" else _v2_sections
-    return [(comment, data) for comment, data in render(plan) if data]
+    sections = [(comment, data) for comment, data in render(plan) if data]
+    if not plan.kept:
+        return sections
+    managed = {key for _, data in sections for key in data}
+    merged = [(c, {k: merge(plan.kept.get(k), v) for k, v in data.items()}) for c, data in sections]
+    rest = {k: copy.deepcopy(v) for k, v in plan.kept.items() if k not in managed}
+    if rest:
+        merged.append(("Kept as-is from the imported file (not managed by the wizard).", rest))
+    return merged
+
+
+def merge(kept: object, managed: object) -> object:
+    """Deep merge: the wizard's value wins; mappings merge key by key; kept data is copied."""
+    if isinstance(kept, dict) and isinstance(managed, dict):
+        out = copy.deepcopy(kept)
+        for key, value in managed.items():
+            out[key] = merge(kept.get(key), value)
+        return out
+    return copy.deepcopy(managed)
 
 
 def to_values(plan: Plan) -> dict:
