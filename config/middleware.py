@@ -1,0 +1,78 @@
+"""Cross-cutting HTTP behaviour: one structured log line per request, and the privacy headers.
+
+The log line names the URL *pattern* (`/e/<str:key>/`), never the path, so a capability key in a
+URL cannot reach a log; nothing from the body or the query string is logged either.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+
+from django.http import HttpRequest, HttpResponse
+
+request_log = logging.getLogger("wizard.request")
+
+# Route names whose pages or files are private to whoever holds the link.
+_PRIVATE_NAMESPACES = {"share", "api", "importer"}
+
+
+def route_of(request: HttpRequest) -> str:
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return "<unmatched>"
+    return "/" + str(match.route).lstrip("^").rstrip("$")
+
+
+class RequestLogMiddleware:
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        start = time.perf_counter()
+        response = self.get_response(request)
+        request_log.info(
+            json.dumps(
+                {
+                    "method": request.method,
+                    "route": route_of(request),
+                    "status": response.status_code,
+                    "ms": round((time.perf_counter() - start) * 1000, 2),
+                    "htmx": bool(request.headers.get("HX-Request")),
+                },
+                separators=(",", ":"),
+            )
+        )
+        return response
+
+
+class PrivacyHeadersMiddleware:
+    """Dynamic responses are never cached or indexed; share/edit/API/import answers are private."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith("/static/"):
+            return response
+        response.setdefault("X-Robots-Tag", "noindex, nofollow")
+        match = getattr(request, "resolver_match", None)
+        if match is not None and (
+            match.namespace in _PRIVATE_NAMESPACES or response.has_header("Content-Disposition")
+        ):
+            response["Cache-Control"] = "no-store"
+        else:
+            response.setdefault("Cache-Control", "no-store")
+        return response
+
+
+class RedactPathFilter(logging.Filter):
+    """Django's own request warnings print the raw path; swap it for the route pattern."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        if request is not None and isinstance(record.args, tuple) and request.path in record.args:
+            record.args = tuple(route_of(request) if a == request.path else a for a in record.args)
+        return True
