@@ -15,7 +15,7 @@ STATIC_STAMP := staticfiles/staticfiles.json
 STATIC_SOURCES := $(shell find static -type f 2>/dev/null)
 PG_URL := postgres://postgres@127.0.0.1:5432/wizard
 
-.PHONY: run test test-sqlite test-postgres lint fmt
+.PHONY: run test test-sqlite test-postgres lint fmt bench
 
 $(VENV_STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -68,3 +68,7 @@ lint: $(VENV_STAMP)
 fmt: $(VENV_STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# The benchmark (bench/run.py): prints a table and exits 1 when a target is missed.
+bench: $(VENV_STAMP) $(STATIC_STAMP)
+	$(PY) bench/run.py

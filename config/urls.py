@@ -1,5 +1,17 @@
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
+from django.views.decorators.http import require_GET
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness for load balancers, and the benchmark's baseline: the floor any request pays."""
+    return HttpResponse("ok\n", content_type="text/plain")
+
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/", include("wizard.api_urls")),
+    path("", include("wizard.urls_share")),
     path("", include("wizard.urls")),
 ]
