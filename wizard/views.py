@@ -1,8 +1,167 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+"""The wizard's pages: thin doors onto `state` and `core`."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from wizard import steps
+from wizard.core import bundle
+from wizard.core.checks import check, has_errors
+from wizard.core.readiness import readiness
+from wizard.core.values import to_yaml
+from wizard.forms import StartForm, raw_of
+from wizard.state import WizardState
+
+ZIP_NAME = "bundle.zip"
+
+
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest) -> HttpResponse:
+    state = WizardState(request.session)
+    form = StartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        state.reset(form.cleaned_data["target"])
+        return redirect("wizard:step", slug=steps.SLUGS[0])
+    return render(request, "wizard/start.html", {"form": form, "started": state.started})
 
 
 @require_GET
-def start(request: HttpRequest) -> HttpResponse:
-    return render(request, "wizard/start.html")
+def import_values(request: HttpRequest) -> HttpResponse:
+    return render(request, "wizard/import.html")
+
+
+@require_http_methods(["GET", "POST"])
+def step(request: HttpRequest, slug: str) -> HttpResponse:
+    spec = _step_or_404(slug)
+    state = WizardState(request.session)
+    if request.method == "GET":
+        return _render_step(request, state, spec)
+    action = steps.action_of(request.POST)
+    if action.kind in ("add", "remove"):
+        focus, anchor = state.edit_rows(slug, request.POST, action.kind, action.arg)
+        if request.htmx:
+            return _render_step(request, state, spec, focus=focus)
+        return redirect(reverse("wizard:step", args=[slug]) + f"#id_{anchor}")
+    state.save_step(slug, request.POST)
+    if action.kind == "goto":
+        return redirect(_url_of(action.arg))
+    if action.kind == "back":
+        before = steps.previous(slug)
+        return redirect(_url_of(before.slug) if before else reverse("wizard:start"))
+    response = _render_step(request, state, spec, blocking=True)
+    if response is not None:
+        return response
+    after = steps.following(slug)
+    return redirect(_url_of(after.slug if after else "review"))
+
+
+@require_POST
+def preview(request: HttpRequest, slug: str) -> HttpResponse:
+    """The values file and this step's findings with the unsaved input applied; writes nothing."""
+    spec = _step_or_404(slug)
+    state = WizardState(request.session)
+    context = _step_context(state, spec, {slug: raw_of(request.POST)}, live=True)
+    return render(request, "wizard/partials/_preview_response.html", context)
+
+
+@require_GET
+def review(request: HttpRequest) -> HttpResponse:
+    state = WizardState(request.session)
+    plan, forms = state.build()
+    findings = check(plan)
+    files = bundle.render_files(plan)
+    context = {
+        "plan": plan,
+        "nav": steps.navigator(findings, state.visited, None),
+        "groups": steps.grouped_findings(findings, forms),
+        "blocked": has_errors(findings),
+        "readiness": readiness(plan),
+        "values": files.pop(bundle.VALUES_FILE),
+        "runbook": files.pop(bundle.RUNBOOK_FILE),
+        "presets": sorted(files.items()),
+        "zip_name": ZIP_NAME,
+        "meta": state.meta,
+    }
+    return render(request, "wizard/review.html", context)
+
+
+@require_GET
+def download(request: HttpRequest, name: str) -> HttpResponse:
+    state = WizardState(request.session)
+    plan, forms = state.build()
+    files = bundle.render_files(plan)
+    if name != ZIP_NAME and name not in files:
+        raise Http404("No such file for this plan.")
+    findings = check(plan)
+    if has_errors(findings):
+        errors = [f for f in findings if f.severity == "error"]
+        context = {"groups": steps.grouped_findings(errors, forms), "name": name}
+        return render(request, "wizard/download_refused.html", context, status=409)
+    if name == ZIP_NAME:
+        body, filename, ctype = (
+            bundle.render_zip(plan),
+            f"polyaxon-{plan.release}.zip",
+            "application/zip",
+        )
+    else:
+        body, filename = files[name].encode(), name.rsplit("/", 1)[-1]
+        ctype = (
+            "text/markdown; charset=utf-8"
+            if name.endswith(".md")
+            else "application/yaml; charset=utf-8"
+        )
+    response = HttpResponse(body, content_type=ctype)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _step_or_404(slug: str) -> steps.Step:
+    spec = steps.get(slug)
+    if spec is None:
+        raise Http404("No such step.")
+    return spec
+
+
+def _url_of(slug: str) -> str:
+    return reverse("wizard:review") if slug == "review" else reverse("wizard:step", args=[slug])
+
+
+def _step_context(state: WizardState, spec: steps.Step, overrides=None, live=False) -> dict:
+    plan, forms = state.build(overrides)
+    findings = check(plan)
+    form = forms[spec.slug]
+    shown = live or spec.slug in state.visited
+    form.attach(findings if shown else [])
+    return {
+        "step": spec,
+        "step_number": steps.SLUGS.index(spec.slug) + 1,
+        "step_template": f"wizard/steps/{spec.slug}.html",
+        "form": form,
+        "plan": plan,
+        "target": state.target,
+        "show_findings": shown,
+        "nav": steps.navigator(
+            findings, state.visited | ({spec.slug} if live else set()), spec.slug
+        ),
+        "values": to_yaml(plan),
+        "previous": steps.previous(spec.slug),
+        "following": steps.following(spec.slug),
+    }
+
+
+def _render_step(request, state, spec, focus=None, blocking=False) -> HttpResponse | None:
+    """The step page (a partial for htmx); with `blocking`, None unless the step has errors."""
+    context = _step_context(state, spec)
+    if blocking and not context["form"].has_errors():
+        return None
+    context["focus"] = focus
+    context["blocked"] = blocking
+    template = "wizard/partials/_step_response.html" if request.htmx else "wizard/step.html"
+    return render(request, template, context)

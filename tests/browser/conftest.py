@@ -69,3 +69,46 @@ def page(browser: Browser, live_server) -> Iterator[Page]:
     page.on("pageerror", lambda exc: page.errors.append(f"pageerror: {exc}"))
     yield page
     context.close()
+
+
+@pytest.fixture
+def make_page(browser: Browser, live_server):
+    """Like `page`, with context options (color_scheme, java_script_enabled, viewport...)."""
+    contexts = []
+
+    def make(**options) -> Page:
+        context = browser.new_context(base_url=live_server.url, **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.errors = []
+        if options.get("java_script_enabled", True):
+            page.expose_function(
+                "__reportCspViolation", lambda text: page.errors.append(f"csp: {text}")
+            )
+            page.add_init_script(_CSP_LISTENER)
+        page.on(
+            "console",
+            lambda msg: page.errors.append(f"console: {msg.text}") if msg.type == "error" else None,
+        )
+        page.on("pageerror", lambda exc: page.errors.append(f"pageerror: {exc}"))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def unexpected_errors(errors: list[str]) -> list[str]:
+    """`page.errors` without the console noise of htmx's hx-sync="this:replace": each newer
+    keystroke aborts the preview request in flight, and htmx 2 logs every abort with
+    console.error ("htmx:afterRequest" then "htmx:sendAbort"). CSP violations always count."""
+    aborts = sum(1 for e in errors if e.startswith("console: htmx:sendAbort"))
+    out = []
+    for error in errors:
+        if error.startswith("console: htmx:sendAbort"):
+            continue
+        if error.startswith("console: htmx:afterRequest") and aborts:
+            aborts -= 1
+            continue
+        out.append(error)
+    return out

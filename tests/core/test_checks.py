@@ -476,3 +476,8 @@ def test_admin_email_must_look_like_an_email():
 
 def test_admin_user_must_be_a_polyaxon_name():
     assert "admin_user_invalid" in codes(make_plan(secrets={"admin_user": "ad min"}))
+
+
+def test_a_pool_tainted_like_core_tolerates_the_core_taint_and_shares_its_nodes():
+    plan = sched(workloads=pool("polyaxon=core", taint=True))
+    assert "shared_nodes" in codes(plan)

@@ -30,6 +30,7 @@ from .plan import (
     Store,
     needs_rabbitmq,
     needs_redis,
+    pool_tolerations,
     stores,
     taint_of,
     workload_pools,
@@ -268,7 +269,7 @@ def _check_toleration(tol, at: str, r: _Report) -> None:
 
 
 def _tolerates(pool: Pool, taint) -> bool:
-    for tol in pool.tolerations:
+    for tol in pool_tolerations(pool):
         if tol.effect not in ("", taint.effect):
             continue
         if tol.operator == "Exists" and (not tol.key or tol.key == taint.key):

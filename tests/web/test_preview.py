@@ -1,0 +1,63 @@
+"""The live preview: the whole plan with the step's unsaved input, and the session untouched."""
+
+import re
+
+import pytest
+from django.contrib.sessions.models import Session
+
+from tests.web.conftest import example, load, state_of
+
+pytestmark = pytest.mark.django_db
+
+
+def _post_preview(client, slug, changes):
+    data = {**state_of(client).form(slug).raw, **changes}
+    return client.post(f"/preview/{slug}/", data, HTTP_HX_REQUEST="true")
+
+
+def test_preview_renders_the_values_with_the_unsaved_input(v2):
+    html = _post_preview(v2, "database", {"host": "pg.typed.example.com"}).content.decode()
+    assert html.startswith('<div id="values-preview"')
+    assert "pg.typed.example.com" in html
+    assert state_of(v2).build_plan().database.host == ""
+
+
+def test_preview_never_writes_the_session(v2):
+    key = v2.session.session_key
+    before = Session.objects.get(session_key=key)
+    _post_preview(v2, "database", {"host": "pg.typed.example.com"})
+    _post_preview(v2, "scheduling", {"release": "other"})
+    after = Session.objects.get(session_key=key)
+    assert (after.session_data, after.expire_date) == (before.session_data, before.expire_date)
+
+
+def test_preview_sends_findings_and_field_slots_out_of_band_without_inputs(v2):
+    html = _post_preview(v2, "database", {"host": ""}).content.decode()
+    assert (
+        '<div id="step-findings" class="step-findings" aria-live="polite" hx-swap-oob="true">'
+        in html
+    )
+    slot = re.search(
+        r'<div id="msgs-host" class="field-msgs" hx-swap-oob="true">(.*?)</div>', html, re.S
+    )
+    assert slot and 'data-code="db_host_missing"' in slot.group(1)
+    assert "<input" not in html and "<select" not in html
+
+
+def test_preview_has_a_slot_for_every_field_of_the_step(v2):
+    html = _post_preview(v2, "scheduling", {}).content.decode()
+    page = v2.get("/step/scheduling/").content.decode()
+    sent = set(re.findall(r'id="(msgs-[^"]+)" class="field-msgs" hx-swap-oob', html))
+    shown = set(re.findall(r'id="(msgs-[^"]+)" class="field-msgs"', page))
+    assert sent == shown and len(sent) > 20
+
+
+def test_preview_of_a_loaded_plan_keeps_other_steps(client):
+    load(client, example("v2-two-pool-aws"))
+    html = _post_preview(client, "ssl", {"host": "new.example.com"}).content.decode()
+    assert "new.example.com" in html
+    assert "polyaxon.c1abcdefgh.eu-west-1.rds.amazonaws.com" in html
+
+
+def test_preview_is_post_only(v2):
+    assert v2.get("/preview/database/").status_code == 405

@@ -1,0 +1,91 @@
+"""WizardState: raw POST per step in the session, plans always build, meta kept until reset."""
+
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+
+from tests.web.conftest import EXAMPLES, example, state_of, step_post
+from wizard.core.plan import Plan
+from wizard.state import WizardState
+
+pytestmark = pytest.mark.django_db
+NAMES = sorted(p.stem for p in EXAMPLES.glob("*.json"))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_load_plan_then_build_plan_gives_the_same_plan(name):
+    state = WizardState(SessionStore())
+    state.load_plan(example(name))
+    assert state.build_plan() == example(name)
+    assert state.target == example(name).target
+
+
+def test_a_new_state_builds_the_default_plan_without_writing():
+    session = SessionStore()
+    assert WizardState(session).build_plan() == Plan()
+    assert not session.modified
+
+
+def test_reset_starts_from_the_target_defaults_and_clears_meta():
+    state = WizardState(SessionStore())
+    state.meta["saved"] = {"id": "x", "revision": 1}
+    state.reset("v0.6")
+    assert dict(state.meta) == {}
+    assert state.build_plan() == Plan(target="v0.6")
+
+
+def test_meta_survives_steps_and_load_plan(v2):
+    session = v2.session
+    WizardState(session).meta["saved"] = {"id": "abc", "revision": 3}
+    session.save()
+    step_post(v2, "database", {"host": "db"})
+    assert state_of(v2).meta["saved"] == {"id": "abc", "revision": 3}
+    session = v2.session
+    WizardState(session).load_plan(example("v06-legacy"))
+    session.save()
+    assert state_of(v2).meta["saved"]["revision"] == 3
+
+
+def test_setting_meta_marks_the_session_modified():
+    session = SessionStore()
+    state = WizardState(session)
+    state.reset("v2")
+    session.modified = False
+    state.meta["saved"] = {"id": "a", "revision": 1}
+    assert session.modified
+    del state.meta["saved"]
+    assert "saved" not in state.meta
+
+
+def test_invalid_fields_fall_back_so_a_plan_always_builds(v2):
+    step_post(v2, "security-context", {"uid": "root", "gid": "99999999999999", "fs_group": "7"})
+    sec = state_of(v2).build_plan().security
+    assert (sec.uid, sec.gid, sec.fs_group) == (2222, 2222, 7)
+
+
+def test_only_the_steps_own_fields_are_kept(v2):
+    step_post(v2, "secrets", {"evil": "x" * 100, "csrfmiddlewaretoken": "t"})
+    raw = state_of(v2).raw("secrets")
+    assert set(raw) == {"name", "admin_user", "admin_email"}
+
+
+def test_rows_beyond_the_plan_limit_are_dropped(v2):
+    rows = {f"core-labels-{i}-key": f"k{i}" for i in range(40)}
+    step_post(v2, "scheduling", rows)
+    assert len(state_of(v2).build_plan().scheduling.core.labels) == 32
+
+
+def test_control_characters_are_flagged_and_kept_out_of_the_plan(v2):
+    html = step_post(v2, "database", {"host": "db\x1b[31m.example.com"}).content.decode()
+    assert "control_characters" in html
+    assert state_of(v2).build_plan().database.host == "db[31m.example.com"
+
+
+def test_a_damaged_session_layout_still_builds_and_saves(v2):
+    session = v2.session
+    session["wizard"] = {"target": "v2", "steps": [], "visited": "x", "meta": 3}
+    session.save()
+    assert state_of(v2).build_plan() == Plan()
+    assert step_post(v2, "database", {"host": "db"}).status_code == 302
+    assert state_of(v2).build_plan().database.host == "db"
+    state = state_of(v2)
+    assert dict(state.meta) == {}

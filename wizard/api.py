@@ -1,0 +1,230 @@
+"""The JSON API (docs/api.md): render a plan, save it, read it, save a new revision.
+
+No cookies: the API is csrf_exempt and a write proves ownership with `Authorization: Bearer
+<edit key>`. Every answer, errors included, is a JSON object; errors carry `error` (a stable code)
+and `message`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from functools import wraps
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, JsonResponse
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+
+from wizard import plans
+from wizard.core import bundle, codec
+from wizard.core.checks import Finding, check, has_errors
+from wizard.core.plan import Plan
+from wizard.ratelimit import rate_limited
+
+MAX_BODY = 256 * 1024
+_IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, error: str, message: str, **extra: object):
+        self.status, self.error, self.message, self.extra = status, error, message, extra
+        super().__init__(message)
+
+
+def error_response(status: int, error: str, message: str, **extra: object) -> JsonResponse:
+    return JsonResponse({"error": error, "message": message, **extra}, status=status)
+
+
+def api_view(*methods: str) -> Callable:
+    """csrf_exempt, JSON 405 for other methods, ApiError -> its JSON response."""
+
+    def decorate(view: Callable) -> Callable:
+        @csrf_exempt
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+            if request.method not in methods:
+                response = error_response(
+                    405, "method_not_allowed", f"use {' or '.join(methods)} here"
+                )
+                response["Allow"] = ", ".join(methods)
+                return response
+            try:
+                return view(request, *args, **kwargs)
+            except ApiError as exc:
+                return error_response(exc.status, exc.error, exc.message, **exc.extra)
+
+        return wrapper
+
+    return decorate
+
+
+def findings_json(findings: list[Finding]) -> list[dict]:
+    return [
+        {
+            "severity": f.severity,
+            "code": f.code,
+            "path": f.path,
+            "step": f.step,
+            "message": f.message,
+        }
+        for f in findings
+    ]
+
+
+def read_plan(request: HttpRequest) -> Plan:
+    """The plan in the request body, or ApiError 413/415/400."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_BODY:
+        raise ApiError(413, "too_large", f"the body is larger than {MAX_BODY} bytes")
+    if request.content_type != "application/json":
+        raise ApiError(415, "unsupported_media_type", "send the plan as application/json")
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        raise ApiError(413, "too_large", f"the body is larger than {MAX_BODY} bytes") from None
+    if len(body) > MAX_BODY:
+        raise ApiError(413, "too_large", f"the body is larger than {MAX_BODY} bytes")
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise ApiError(400, "invalid_json", "the body is not valid UTF-8 JSON") from None
+    try:
+        return codec.from_dict(data)
+    except codec.PlanFormatError as exc:
+        problems = [{"path": path, "message": message} for path, message in exc.problems]
+        raise ApiError(400, "invalid_plan", "the body is not a plan", problems=problems) from None
+
+
+def _urls(request: HttpRequest, saved) -> dict:
+    share = reverse("share:shared_plan", args=[str(saved.share_id)])
+    return {
+        "id": str(saved.share_id),
+        "share_url": request.build_absolute_uri(share),
+        "url": request.build_absolute_uri(reverse("api:plan", args=[str(saved.share_id)])),
+    }
+
+
+def _shared(share_id: str):
+    saved = plans.get_shared(share_id)
+    if saved is None:
+        raise ApiError(404, "not_found", "no plan has this id")
+    return saved
+
+
+@api_view("POST")
+def render(request: HttpRequest) -> JsonResponse:
+    plan = read_plan(request)
+    findings = check(plan)
+    if has_errors(findings):
+        raise ApiError(
+            422, "plan_has_errors", "fix the errors first", findings=findings_json(findings)
+        )
+    files = bundle.render_files(plan)
+    return JsonResponse(
+        {
+            "values_yaml": files[bundle.VALUES_FILE],
+            "runbook_md": files[bundle.RUNBOOK_FILE],
+            "findings": findings_json(findings),
+        }
+    )
+
+
+@api_view("POST")
+@rate_limited("api")
+def create(request: HttpRequest) -> JsonResponse:
+    plan = read_plan(request)
+    created = plans.create(plan)
+    edit = reverse("share:edit", args=[created.edit_key])
+    body = {
+        **_urls(request, created.saved),
+        "revision": created.revision.number,
+        "edit_url": request.build_absolute_uri(edit),
+        "edit_key": created.edit_key,
+        "findings": findings_json(check(plan)),
+    }
+    response = JsonResponse(body, status=201)
+    response["Cache-Control"] = "no-store"  # it carries the edit key
+    response["Location"] = body["url"]
+    response["ETag"] = f'"{created.revision.number}"'
+    return response
+
+
+@api_view("GET", "PUT", "DELETE")
+@rate_limited("api")
+def plan(request: HttpRequest, share_id: str) -> JsonResponse:
+    saved = _shared(share_id)
+    if request.method == "GET":
+        return _get(request, saved)
+    _authorize(request, saved)
+    if request.method == "DELETE":
+        plans.delete(saved)
+        return JsonResponse({"id": share_id, "deleted": True})
+    return _put(request, saved)
+
+
+def _get(request: HttpRequest, saved) -> JsonResponse:
+    wanted = request.GET.get("revision")
+    if wanted is None:
+        rev = plans.latest(saved)
+    else:
+        rev = plans.revision(saved, int(wanted)) if wanted.isdigit() else None
+        if rev is None:
+            raise ApiError(404, "not_found", "the plan has no such revision")
+    current = plans.plan_of(rev)
+    body = {
+        **_urls(request, saved),
+        "revision": rev.number,
+        "latest_revision": saved.latest_number,
+        "plan": codec.to_dict(current),
+        "findings": findings_json(check(current)),
+    }
+    response = JsonResponse(body)
+    response["ETag"] = f'"{rev.number}"'
+    return response
+
+
+def _authorize(request: HttpRequest, saved) -> None:
+    scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not plans.key_matches(saved, key.strip()):
+        raise ApiError(403, "forbidden", "send the plan's edit key as Authorization: Bearer <key>")
+
+
+def _put(request: HttpRequest, saved) -> JsonResponse:
+    raw = request.headers.get("If-Match")
+    if raw is None:
+        raise ApiError(428, "precondition_required", "send If-Match: <the revision you edited>")
+    match = _IF_MATCH.match(raw)
+    if match is None:
+        raise ApiError(400, "invalid_if_match", "If-Match must be a revision number")
+    new_plan = read_plan(request)
+    try:
+        rev = plans.save_revision(saved, new_plan, int(match.group(1)))
+    except plans.Gone:
+        raise ApiError(404, "not_found", "no plan has this id") from None
+    except plans.Conflict as conflict:
+        raise ApiError(
+            409,
+            "conflict",
+            "the plan changed since that revision; merge with the latest and retry",
+            latest_revision=conflict.latest.number,
+            plan=codec.to_dict(plans.plan_of(conflict.latest)),
+        ) from None
+    response = JsonResponse(
+        {
+            **_urls(request, saved),
+            "revision": rev.number,
+            "findings": findings_json(check(new_plan)),
+        }
+    )
+    response["ETag"] = f'"{rev.number}"'
+    return response
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
+    return error_response(404, "not_found", "no such API endpoint; see docs/api.md")

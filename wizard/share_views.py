@@ -1,0 +1,266 @@
+"""Saved plans in the browser: save from the wizard, share pages, history, diff, owner page.
+
+Thin doors onto `wizard.plans` (the database) and `wizard.core` (rendering). Share pages take a
+share id (`/p/<id>/`), the owner page the edit key (`/e/<key>/`); a bad id of either kind is the
+same 404 as an unknown one.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from wizard import plans
+from wizard.core import bundle
+from wizard.core.checks import check, has_errors
+from wizard.models import Revision, SavedPlan
+from wizard.ratelimit import rate_limited
+
+PLAN_FILES = (bundle.PLAN_FILE,)
+ZIP_FILE = "bundle.zip"
+
+
+def _state(request: HttpRequest):
+    from wizard.state import WizardState  # the wizard's session state (wizard/state.py)
+
+    return WizardState(request.session)
+
+
+def _wizard_url() -> str:
+    for name in ("wizard:review", "wizard:start"):
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return "/"
+
+
+def _shared(share_id: str) -> SavedPlan:
+    saved = plans.get_shared(share_id)
+    if saved is None:
+        raise Http404("No such plan.")
+    return saved
+
+
+def _owned(key: str) -> SavedPlan:
+    saved = plans.get_by_key(key)
+    if saved is None:
+        raise Http404("No such plan.")
+    return saved
+
+
+def _revision(saved: SavedPlan, number: int | None) -> Revision:
+    rev = plans.latest(saved) if number is None else plans.revision(saved, number)
+    if rev is None:
+        raise Http404("No such revision.")
+    return rev
+
+
+def _remember(request: HttpRequest, state, saved: SavedPlan, number: int) -> None:
+    state.meta["saved"] = plans.session_ref(saved, number)
+    request.session.modified = True
+
+
+def _saved_response(request: HttpRequest, state, result: plans.Saved) -> HttpResponse:
+    _remember(request, state, result.saved, result.revision.number)
+    if result.edit_key:
+        return redirect("share:edit", key=result.edit_key)
+    messages.success(request, f"Saved as revision {result.revision.number}.")
+    return redirect("share:shared_revision", str(result.saved.share_id), result.revision.number)
+
+
+def _conflict_page(request: HttpRequest, conflict: plans.Conflict, mine) -> HttpResponse:
+    theirs = plans.plan_of(conflict.latest)
+    context = {
+        "conflict": conflict,
+        "saved": conflict.saved,
+        "groups": plans.diff_plans(theirs, mine),
+        "values_diff": plans.diff_values(theirs, mine, "latest", "yours"),
+        "theirs_json": bundle.plan_json(theirs),
+        "mine_json": bundle.plan_json(mine),
+    }
+    return render(request, "share/conflict.html", context, status=409)
+
+
+@require_POST
+@rate_limited("save")
+def save(request: HttpRequest) -> HttpResponse:
+    """Save the wizard's plan: first save creates the plan, later ones append revisions."""
+    state = _state(request)
+    mine = state.build_plan()
+    try:
+        result = plans.save_from_session(state.meta.get("saved"), mine)
+    except plans.Conflict as conflict:
+        return _conflict_page(request, conflict, mine)
+    return _saved_response(request, state, result)
+
+
+@require_POST
+@rate_limited("save")
+def keep_mine(request: HttpRequest) -> HttpResponse:
+    """Conflict page: save what the wizard holds as a revision after the latest one shown."""
+    state = _state(request)
+    mine = state.build_plan()
+    base = request.POST.get("base", "")
+    try:
+        result = plans.save_from_session(
+            state.meta.get("saved"), mine, int(base) if base.isdigit() else -1
+        )
+    except plans.Conflict as conflict:
+        return _conflict_page(request, conflict, mine)
+    return _saved_response(request, state, result)
+
+
+@require_POST
+def take_latest(request: HttpRequest) -> HttpResponse:
+    """Conflict page: open the latest revision in the wizard instead."""
+    state = _state(request)
+    ref = state.meta.get("saved")
+    saved = plans.get_by_key_hash(ref.get("id")) if isinstance(ref, dict) else None
+    if saved is None:
+        raise Http404("No such plan.")
+    rev = plans.latest(saved)
+    state.load_plan(plans.plan_of(rev))
+    _remember(request, state, saved, rev.number)
+    return redirect(_wizard_url())
+
+
+def _plan_context(saved: SavedPlan, rev: Revision) -> dict:
+    plan = plans.plan_of(rev)
+    findings = check(plan)
+    files = bundle.render_files(plan)
+    return {
+        "saved": saved,
+        "rev": rev,
+        "is_latest": rev.number == saved.latest_number,
+        "plan": plan,
+        "plan_json": bundle.plan_json(plan),
+        "findings": findings,
+        "blocked": has_errors(findings),
+        "values_yaml": files[bundle.VALUES_FILE],
+        "runbook_md": files[bundle.RUNBOOK_FILE],
+        "files": [*files, bundle.PLAN_FILE, ZIP_FILE],
+        "history": plans.history(saved),
+    }
+
+
+@require_GET
+def shared_plan(request: HttpRequest, share_id: str) -> HttpResponse:
+    saved = _shared(share_id)
+    return render(request, "share/plan.html", _plan_context(saved, _revision(saved, None)))
+
+
+@require_GET
+def shared_revision(request: HttpRequest, share_id: str, number: int) -> HttpResponse:
+    saved = _shared(share_id)
+    return render(request, "share/plan.html", _plan_context(saved, _revision(saved, number)))
+
+
+@require_GET
+def download(
+    request: HttpRequest, share_id: str, name: str, number: int | None = None
+) -> HttpResponse:
+    saved = _shared(share_id)
+    rev = _revision(saved, number)
+    plan = plans.plan_of(rev)
+    if name == bundle.PLAN_FILE:
+        return _attachment(bundle.plan_json(plan), name, "application/json")
+    files = bundle.render_files(plan)
+    if name != ZIP_FILE and name not in files:
+        raise Http404("No such file.")
+    findings = check(plan)
+    if has_errors(findings):
+        # Errors block download (house rule); the plan itself stays downloadable.
+        return render(request, "share/blocked.html", _plan_context(saved, rev), status=422)
+    if name == ZIP_FILE:
+        return _attachment(
+            bundle.render_zip(plan), f"polyaxon-{plan.release}.zip", "application/zip"
+        )
+    content_type = "text/markdown" if name.endswith(".md") else "application/yaml"
+    return _attachment(files[name], name.rsplit("/", 1)[-1], content_type)
+
+
+def _attachment(body: str | bytes, filename: str, content_type: str) -> HttpResponse:
+    if isinstance(body, str):
+        content_type += "; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def history(request: HttpRequest, share_id: str) -> HttpResponse:
+    saved = _shared(share_id)
+    return render(request, "share/history.html", {"saved": saved, "history": plans.history(saved)})
+
+
+@require_GET
+def diff(request: HttpRequest, share_id: str) -> HttpResponse:
+    saved = _shared(share_id)
+    a, b = request.GET.get("a", ""), request.GET.get("b", "")
+    latest = saved.latest_number
+    old = _revision(saved, int(a) if a.isdigit() else max(latest - 1, 1))
+    new = _revision(saved, int(b) if b.isdigit() else latest)
+    before, after = plans.plan_of(old), plans.plan_of(new)
+    context = {
+        "saved": saved,
+        "old": old,
+        "new": new,
+        "history": plans.history(saved),
+        "groups": plans.diff_plans(before, after),
+        "values_diff": plans.diff_values(
+            before, after, f"revision {old.number}", f"revision {new.number}"
+        ),
+    }
+    return render(request, "share/diff.html", context)
+
+
+@require_POST
+@rate_limited("save")
+def fork(request: HttpRequest, share_id: str) -> HttpResponse:
+    """Anyone with the share link: copy the plan (a revision of it) into a new plan of their own."""
+    saved = _shared(share_id)
+    number = request.POST.get("revision", "")
+    created = plans.fork(_revision(saved, int(number) if number.isdigit() else None))
+    messages.success(request, "This is your copy: keep the edit link.")
+    return redirect("share:edit", key=created.edit_key)
+
+
+@never_cache
+@require_GET
+def edit(request: HttpRequest, key: str) -> HttpResponse:
+    saved = _owned(key)
+    context = {**_plan_context(saved, plans.latest(saved)), "edit_key": key}
+    response = render(request, "share/edit.html", context)
+    response["Referrer-Policy"] = "no-referrer"  # the URL is the capability
+    return response
+
+
+@require_POST
+def open_in_wizard(request: HttpRequest, key: str) -> HttpResponse:
+    saved = _owned(key)
+    rev = plans.latest(saved)
+    state = _state(request)
+    state.load_plan(plans.plan_of(rev))
+    _remember(request, state, saved, rev.number)
+    return redirect(_wizard_url())
+
+
+@require_POST
+@rate_limited("save")
+def rotate(request: HttpRequest, key: str) -> HttpResponse:
+    saved = _owned(key)
+    plans.rotate_share(saved)
+    messages.success(request, "New share link made; the old one no longer works.")
+    return redirect("share:edit", key=key)
+
+
+@require_POST
+def delete(request: HttpRequest, key: str) -> HttpResponse:
+    saved = _owned(key)
+    plans.delete(saved)
+    return render(request, "share/deleted.html")

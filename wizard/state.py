@@ -1,0 +1,179 @@
+"""The wizard's state in the session: the target chart, each step's raw POST, and `meta`.
+
+Raw POST is kept valid or not, so nothing typed is ever lost; `build_plan()` re-binds every
+step's form to it and always gets a plan. Only the methods that say so write the session
+(`reset`, `load_plan`, `save_step`, `meta[...] = ...`): the live preview never does.
+
+Session layout under "wizard": {"target": "v2", "steps": {slug: {name: [values]}},
+"visited": [slug, ...], "meta": {...}}.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, MutableMapping
+
+from wizard import steps
+from wizard.core.plan import TARGETS, Plan
+from wizard.forms import RawData, StepForm, add_row, raw_of, remove_row
+
+SESSION_KEY = "wizard"
+
+
+class _Meta(MutableMapping):
+    """The session's meta dict: assigning or deleting a top-level key marks the session modified."""
+
+    def __init__(self, state: WizardState):
+        self._state = state
+
+    def _dict(self, create: bool = False) -> dict:
+        data = self._state._stored(create=create)
+        meta = data.get("meta") if data is not None else None
+        return meta if isinstance(meta, dict) else {}
+
+    def __getitem__(self, key):
+        return self._dict()[key]
+
+    def __setitem__(self, key, value) -> None:
+        self._dict(create=True)[key] = value
+        self._state.session.modified = True
+
+    def __delitem__(self, key) -> None:
+        del self._dict(create=True)[key]
+        self._state.session.modified = True
+
+    def __iter__(self) -> Iterator:
+        return iter(dict(self._dict()))
+
+    def __len__(self) -> int:
+        return len(self._dict())
+
+    def __repr__(self) -> str:
+        return f"meta({self._dict()!r})"
+
+
+class WizardState:
+    def __init__(self, session):
+        self.session = session
+
+    # storage ----------------------------------------------------------------------------------
+
+    def _stored(self, create: bool = False) -> dict | None:
+        data = self.session.get(SESSION_KEY)
+        if not isinstance(data, dict):
+            if not create:
+                return None
+            self.reset("v2")
+            data = self.session[SESSION_KEY]
+        if create:  # repair a damaged layout before writing into it
+            for key, kind in (("steps", dict), ("visited", list), ("meta", dict)):
+                if not isinstance(data.get(key), kind):
+                    data[key] = kind()
+        return data
+
+    @property
+    def started(self) -> bool:
+        return self._stored() is not None
+
+    @property
+    def target(self) -> str:
+        data = self._stored() or {}
+        target = data.get("target")
+        return target if target in TARGETS else "v2"
+
+    @property
+    def meta(self) -> MutableMapping:
+        """Other features' notes about this plan (e.g. meta["saved"]); kept until `reset`."""
+        return _Meta(self)
+
+    @meta.setter
+    def meta(self, value: dict) -> None:
+        self._stored(create=True)["meta"] = dict(value)
+        self.session.modified = True
+
+    @property
+    def visited(self) -> set[str]:
+        found = (self._stored() or {}).get("visited")
+        return {s for s in found if isinstance(s, str)} if isinstance(found, list) else set()
+
+    # writes -----------------------------------------------------------------------------------
+
+    def reset(self, target: str) -> None:
+        """Start a new plan for `target` with the guide's defaults; clears meta."""
+        target = target if target in TARGETS else "v2"
+        self.session[SESSION_KEY] = {
+            "target": target,
+            "steps": _raw_steps(Plan(target=target)),
+            "visited": [],
+            "meta": {},
+        }
+
+    def load_plan(self, plan: Plan) -> None:
+        """Replace every step's data by the plan's values (meta is kept: set it after loading)."""
+        meta = dict((self._stored() or {}).get("meta", {}))
+        self.session[SESSION_KEY] = {
+            "target": plan.target if plan.target in TARGETS else "v2",
+            "steps": _raw_steps(plan),
+            "visited": list(steps.SLUGS),
+            "meta": meta,
+        }
+
+    def save_step(self, slug: str, data) -> None:
+        """Keep what was posted for a step (only the step's own fields), valid or not."""
+        form = self.form(slug, raw_of(data))
+        stored = self._stored(create=True)
+        stored["steps"][slug] = {k: v for k, v in form.raw.items() if k in form.fields}
+        if slug not in stored["visited"]:
+            stored["visited"].append(slug)
+        self.session.modified = True
+
+    def edit_rows(self, slug: str, data, kind: str, target: str) -> tuple[str | None, str]:
+        """Keep what was posted, with a row added to list `target` ("add") or row `target`
+        removed ("remove"). Returns the field to focus (a new row's first field) and an anchor."""
+        form = self.form(slug, raw_of(data))
+        raw = {k: v for k, v in form.raw.items() if k in form.fields}
+        focus, anchor = None, target
+        if kind == "add" and target in form.list_groups:
+            raw, focus = add_row(raw, target)
+            anchor = focus or target
+        elif kind == "remove" and target.rsplit("-", 1)[0] in form.list_groups:
+            raw = remove_row(raw, target)
+            anchor = target.rsplit("-", 1)[0]
+            focus = f"add:{anchor}"  # the row is gone: its list's Add button takes the focus
+        stored = self._stored(create=True)
+        stored["steps"][slug] = raw
+        self.session.modified = True
+        return focus, anchor
+
+    # reads ------------------------------------------------------------------------------------
+
+    def raw(self, slug: str) -> RawData:
+        steps_data = (self._stored() or {}).get("steps")
+        found = steps_data.get(slug) if isinstance(steps_data, dict) else None
+        if isinstance(found, dict) and all(isinstance(v, list) for v in found.values()):
+            return found
+        return steps.get(slug).form_class.raw_from_plan(Plan(target=self.target))
+
+    def form(self, slug: str, data: RawData | None = None) -> StepForm:
+        step = steps.get(slug)
+        return step.form_class(self.raw(slug) if data is None else data, target=self.target)
+
+    def build(
+        self, overrides: dict[str, RawData] | None = None
+    ) -> tuple[Plan, dict[str, StepForm]]:
+        """The plan and the bound form of every step (`overrides` replaces steps' data unsaved)."""
+        overrides = overrides or {}
+        plan = Plan(target=self.target)
+        forms = {}
+        for step in steps.STEPS:
+            form = self.form(step.slug, overrides.get(step.slug))
+            plan = form.apply(plan)
+            forms[step.slug] = form
+        return plan, forms
+
+    def build_plan(self) -> Plan:
+        """The plan from every step's stored data; invalid answers fall back, so it always builds."""
+        return self.build()[0]
+
+
+def _raw_steps(plan: Plan) -> dict[str, RawData]:
+    return {step.slug: step.form_class.raw_from_plan(plan) for step in steps.STEPS}
