@@ -63,6 +63,8 @@ def action_of(post) -> Action:
         return Action("goto", post["goto"])
     if "back" in post:
         return Action("back")
+    if "save" in post:
+        return Action("save")
     return Action("next")
 
 

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from wizard import steps
+from wizard import share_views, steps
 from wizard.core import bundle
 from wizard.core.checks import check, has_errors
 from wizard.core.readiness import readiness
@@ -46,6 +46,8 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
             return _render_step(request, state, spec, focus=focus)
         return redirect(reverse("wizard:step", args=[slug]) + f"#id_{anchor}")
     state.save_step(slug, request.POST)
+    if action.kind == "save":  # save at any point: this step's typing first, then the whole plan
+        return share_views.save(request)
     if action.kind == "goto":
         return redirect(_url_of(action.arg))
     if action.kind == "back":

@@ -21,8 +21,8 @@ def _followed(plan: Plan) -> dict[str, bool]:
 
 def test_the_aws_example_follows_every_recommendation():
     result = readiness(_example("v2-two-pool-aws"))
-    assert result.followed == result.total == 9
-    assert result.summary() == "9 of 9 followed"
+    assert result.followed == result.total == 8
+    assert result.summary() == "8 of 8 followed"
 
 
 def test_in_cluster_database_is_not_followed():

@@ -24,7 +24,7 @@ def test_review_shows_readiness_and_every_rendered_file(client):
     plan = example("v2-per-class-gke")
     load(client, plan)
     html = client.get("/review/").content.decode()
-    assert 'data-readiness="' in html and "of 9 followed" in html
+    assert 'data-readiness="' in html and "of 8 followed" in html
     assert 'data-recommendation="external_db" data-followed="yes"' in html
     for name in bundle.render_files(plan):
         assert f'href="/download/{name}"' in html

@@ -343,3 +343,14 @@ def test_the_owner_page_is_neither_cached_nor_sent_as_referrer(client):
     response = client.get(f"/e/{key}/")
     assert "no-store" in response["Cache-Control"]
     assert response["Referrer-Policy"] == "no-referrer"
+
+
+def test_save_from_a_step_keeps_what_was_typed_on_that_step(client):
+    open_wizard_on(client, example())
+    raw = client.session["wizard"]["steps"]["database"]
+    post = {name: values for name, values in raw.items()}
+    post["host"] = ["typed-just-now.example.com"]
+    response = client.post("/step/database/", {**post, "save": "1"})
+    assert response.status_code == 302 and response["Location"].startswith("/e/")
+    assert Revision.objects.get().data["database"]["host"] == "typed-just-now.example.com"
+    assert wizard_plan(client).database.host == "typed-just-now.example.com"

@@ -131,12 +131,5 @@ def readiness(plan: Plan) -> Readiness:
             else "Name a valid Kubernetes Secret.",
             "secrets",
         ),
-        Recommendation(
-            "backups",
-            "Backups before upgrades and migrations",
-            True,
-            "The runbook takes a database backup and keeps the current values before installing.",
-            "database",
-        ),
     )
     return Readiness(items)
