@@ -74,6 +74,24 @@
     setTimeout(() => { button.textContent = "Copy"; }, 1600);
   });
 
+  // A refused htmx request swaps nothing: say why instead of failing silently (CSRF above all).
+  const problem = document.getElementById("request-problem");
+  const say = (text) => { if (problem) { problem.textContent = text; problem.hidden = !text; } };
+  document.addEventListener("htmx:responseError", (event) => {
+    const status = event.detail.xhr.status;
+    say(status === 403
+      ? "The live preview was refused: this page's security token is missing or has expired (cookies cleared, or a new session). Reload the page; steps you left with Back or Next are kept."
+      : status === 429
+        ? "Too many requests in a short time: wait a moment, then keep typing."
+        : "The live preview could not be updated (error " + status + "). What you typed is still here; press Next to save it.");
+  });
+  document.addEventListener("htmx:sendError", () => {
+    say("The server could not be reached: check your connection. What you typed is still here.");
+  });
+  document.addEventListener("htmx:afterRequest", (event) => {
+    if (event.detail.successful) say("");
+  });
+
   const refresh = () => { applyConditions(); showCopyButtons(); syncInvalid(); scrollPreview(); };
   document.addEventListener("change", applyConditions);
   document.addEventListener("input", applyConditions);

@@ -135,3 +135,17 @@ def test_every_page_passes_axe(make_page):
     problems["404"] = _audit(page)
     assert {k: v for k, v in problems.items() if v} == {}
     assert [e for e in unexpected_errors(page.errors) if "404" not in e and "409" not in e] == []
+
+
+def test_a_csrf_failure_during_live_preview_is_told_in_the_page(make_page):
+    page = make_page(viewport=VIEWPORT)
+    page.goto("/")
+    page.get_by_role("button", name="Start a new plan").click()
+    page.goto("/step/database/")
+    page.context.clear_cookies()  # the CSRF cookie is gone: the next preview request is refused
+    page.locator("#id_host").fill("db.example.com")
+    problem = page.locator("#request-problem")
+    expect(problem).to_be_visible()
+    expect(problem).to_contain_text("security token")
+    csp = [e for e in page.errors if e.startswith("csp:")]
+    assert csp == []
