@@ -11,6 +11,7 @@ Session layout under "wizard": {"target": "v2", "steps": {slug: {name: [values]}
 from __future__ import annotations
 
 from collections.abc import Iterator, MutableMapping
+from dataclasses import fields, replace
 
 from wizard import steps
 from wizard.core.plan import TARGETS, Plan
@@ -115,6 +116,8 @@ class WizardState:
             "steps": _raw_steps(plan),
             "visited": list(steps.SLUGS),
             "meta": meta,
+            # Chart values the wizard does not manage (an imported file's), re-emitted unchanged.
+            "kept": plan.kept,
         }
 
     def save_step(self, slug: str, data) -> None:
@@ -157,22 +160,61 @@ class WizardState:
         step = steps.get(slug)
         return step.form_class(self.raw(slug) if data is None else data, target=self.target)
 
+    @property
+    def kept(self) -> dict:
+        found = (self._stored() or {}).get("kept")
+        return found if isinstance(found, dict) else {}
+
     def build(
-        self, overrides: dict[str, RawData] | None = None
+        self, overrides: dict[str, RawData] | None = None, only: str | None = None
     ) -> tuple[Plan, dict[str, StepForm]]:
-        """The plan and the bound form of every step (`overrides` replaces steps' data unsaved)."""
+        """The plan and the bound form of every step (`overrides` replaces steps' data unsaved).
+
+        With `only`, just that step's form is returned: the other steps' answers come from a
+        per-process cache keyed by their raw data, so the live preview binds one form, not seven.
+        """
         overrides = overrides or {}
-        plan = Plan(target=self.target)
+        target = self.target
+        plan = Plan(target=target, kept=self.kept)
         forms = {}
+        changes: dict = {}
         for step in steps.STEPS:
-            form = self.form(step.slug, overrides.get(step.slug))
-            plan = form.apply(plan)
+            data = overrides.get(step.slug)
+            if only is not None and step.slug != only:
+                changes |= _section_changes(
+                    step, self.raw(step.slug) if data is None else data, target
+                )
+                continue
+            form = self.form(step.slug, data)
+            changes |= _changes_of(form.apply(Plan(target=target)), target)
             forms[step.slug] = form
-        return plan, forms
+        return replace(plan, **changes), forms
 
     def build_plan(self) -> Plan:
         """The plan from every step's stored data; invalid answers fall back, so it always builds."""
-        return self.build()[0]
+        return self.build(only="")[0]
+
+
+_SECTIONS_CACHE: dict[tuple, dict] = {}
+_SECTIONS_CACHE_MAX = 1024
+_PLAN_FIELDS = tuple(f.name for f in fields(Plan))
+
+
+def _changes_of(applied: Plan, target: str) -> dict:
+    """The top-level plan fields a step's `apply` set (each step's apply reads only its own data)."""
+    base = Plan(target=target)
+    return {n: getattr(applied, n) for n in _PLAN_FIELDS if getattr(applied, n) != getattr(base, n)}
+
+
+def _section_changes(step: steps.Step, raw: RawData, target: str) -> dict:
+    key = (step.slug, target, tuple(sorted((k, tuple(v)) for k, v in raw.items())))
+    found = _SECTIONS_CACHE.get(key)
+    if found is None:
+        found = _changes_of(step.form_class(raw, target=target).apply(Plan(target=target)), target)
+        if len(_SECTIONS_CACHE) >= _SECTIONS_CACHE_MAX:
+            _SECTIONS_CACHE.clear()
+        _SECTIONS_CACHE[key] = found
+    return found
 
 
 def _raw_steps(plan: Plan) -> dict[str, RawData]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -93,14 +95,14 @@ def review(request: HttpRequest) -> HttpResponse:
 @require_GET
 def download(request: HttpRequest, name: str) -> HttpResponse:
     state = WizardState(request.session)
-    plan, forms = state.build()
+    plan = state.build_plan()
     files = bundle.render_files(plan)
     if name != ZIP_NAME and name not in files:
         raise Http404("No such file for this plan.")
     findings = check(plan)
     if has_errors(findings):
         errors = [f for f in findings if f.severity == "error"]
-        context = {"groups": steps.grouped_findings(errors, forms), "name": name}
+        context = {"groups": steps.grouped_findings(errors, state.build()[1]), "name": name}
         return render(request, "wizard/download_refused.html", context, status=409)
     if name == ZIP_NAME:
         body, filename, ctype = (
@@ -136,7 +138,7 @@ def _url_of(slug: str) -> str:
 
 
 def _step_context(state: WizardState, spec: steps.Step, overrides=None, live=False) -> dict:
-    plan, forms = state.build(overrides)
+    plan, forms = state.build(overrides, only=spec.slug)
     findings = check(plan)
     form = forms[spec.slug]
     shown = live or spec.slug in state.visited
@@ -152,7 +154,7 @@ def _step_context(state: WizardState, spec: steps.Step, overrides=None, live=Fal
         "nav": steps.navigator(
             findings, state.visited | ({spec.slug} if live else set()), spec.slug
         ),
-        "values": to_yaml(plan),
+        "values": functools.partial(to_yaml, plan),  # rendered only if the template shows it
         "previous": steps.previous(spec.slug),
         "following": steps.following(spec.slug),
     }

@@ -89,3 +89,32 @@ def test_a_damaged_session_layout_still_builds_and_saves(v2):
     assert state_of(v2).build_plan().database.host == "db"
     state = state_of(v2)
     assert dict(state.meta) == {}
+
+
+def test_kept_chart_values_survive_the_wizard_session(client, db):
+    from dataclasses import replace as _replace
+
+    from tests.plans import example
+    from wizard.state import WizardState
+
+    plan = _replace(
+        example("v2-two-pool-aws"), kept={"gateway": {"replicas": 3}, "timezone": "Europe/Paris"}
+    )
+    session = client.session
+    WizardState(session).load_plan(plan)
+    session.save()
+    assert WizardState(client.session).build_plan() == plan
+
+
+def test_the_one_step_build_gives_the_same_plan_as_the_full_build(client, db):
+    from tests.plans import example
+    from wizard import steps as _steps
+    from wizard.state import WizardState
+
+    session = client.session
+    state = WizardState(session)
+    state.load_plan(example("v2-per-class-gke"))
+    full = state.build()[0]
+    for slug in _steps.SLUGS:
+        plan, forms = state.build(only=slug)
+        assert plan == full and list(forms) == [slug]

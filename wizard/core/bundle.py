@@ -6,6 +6,7 @@ never disagree about what a plan produces.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import zipfile
@@ -26,17 +27,35 @@ def plan_json(plan: Plan) -> str:
 
 def render_files(plan: Plan) -> dict[str, str]:
     """values.yaml, RUNBOOK.md and presets/<class>.yaml (v2 plans with workload pools)."""
-    files = {VALUES_FILE: to_yaml(plan), RUNBOOK_FILE: to_runbook(plan)}
-    for name in to_presets(plan):
-        files[f"presets/{name}.yaml"] = preset_yaml(plan, name)
-    return files
+    return dict(_files(_key(plan)))
 
 
 def render_zip(plan: Plan) -> bytes:
     """A zip of every rendered file plus the plan JSON, with fixed timestamps (same plan, same bytes)."""
+    return _zip(_key(plan))
+
+
+# Rendering is a pure function of the plan, so the same plan (the share page of a revision, the
+# downloads of an unchanged wizard session) is rendered once per process, keyed by its canonical JSON.
+def _key(plan: Plan) -> str:
+    return json.dumps(codec.to_dict(plan), sort_keys=True, separators=(",", ":"))
+
+
+@functools.lru_cache(maxsize=128)
+def _files(key: str) -> tuple[tuple[str, str], ...]:
+    plan = codec.from_dict(json.loads(key))
+    files = {VALUES_FILE: to_yaml(plan), RUNBOOK_FILE: to_runbook(plan)}
+    for name in to_presets(plan):
+        files[f"presets/{name}.yaml"] = preset_yaml(plan, name)
+    return tuple(files.items())
+
+
+@functools.lru_cache(maxsize=32)
+def _zip(key: str) -> bytes:
+    plan = codec.from_dict(json.loads(key))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for path, text in {**render_files(plan), PLAN_FILE: plan_json(plan)}.items():
+        for path, text in {**dict(_files(key)), PLAN_FILE: plan_json(plan)}.items():
             info = zipfile.ZipInfo(
                 f"polyaxon-{plan.release}/{path}", date_time=(2020, 1, 1, 0, 0, 0)
             )

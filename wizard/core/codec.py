@@ -55,9 +55,16 @@ def from_dict(data: object) -> Plan:
     return plan
 
 
+@cache
+def _field_names(cls) -> tuple[str, ...] | None:
+    """Field names of a plan dataclass (None for any other type); cached, encoding is hot."""
+    return tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else None
+
+
 def _encode(value):
-    if dataclasses.is_dataclass(value):
-        return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    names = _field_names(type(value))
+    if names is not None:
+        return {name: _encode(getattr(value, name)) for name in names}
     if isinstance(value, dict):
         return copy.deepcopy(value)
     if isinstance(value, tuple):
@@ -112,6 +119,11 @@ def _decode(tp, value, path: str, problems: list):
     raise TypeError(f"unsupported plan field type {tp!r}")  # a bug in plan.py, not user input
 
 
+@cache
+def _known_fields(cls) -> dict:
+    return {f.name: f for f in dataclasses.fields(cls)}
+
+
 def _decode_json_object(value, path: str, problems: list) -> dict:
     """A free-form JSON object (kept chart values): string keys, JSON values, bounded size."""
     if not isinstance(value, dict):
@@ -147,7 +159,7 @@ def _decode_dataclass(cls, value, path: str, problems: list):
         problems.append((path, "expected an object"))
         return _default_instance(cls)
     hints = _hints(cls)
-    known = {f.name: f for f in dataclasses.fields(cls)}
+    known = _known_fields(cls)
     for key in value:
         if key not in known:
             problems.append((_join(path, key), _unknown_key_message(str(key))))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from django import forms, template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -49,6 +51,33 @@ def field(
 @register.inclusion_tag("wizard/partials/_msgs.html")
 def msgs(form, name: str, oob: bool = False) -> dict:
     return {"name": name, "msgs": form.messages_for(name), "oob": oob}
+
+
+@register.simple_tag
+def oob_msgs(form) -> str:
+    """Every message slot of the form as out-of-band swaps: the markup of _msgs.html, built in
+    Python because the live preview sends one per field on every keystroke. Every value is escaped
+    by format_html; only those escaped pieces are joined."""
+    slots = []
+    for name in form.slot_names():
+        inner = "".join(
+            format_html(
+                '<p class="msg msg-{}" data-code="{}"><span class="sev">{}</span> {}</p>',
+                m.severity,
+                m.code,
+                m.severity,
+                m.text,
+            )
+            for m in form.messages_for(name)
+        )
+        slots.append(
+            format_html(
+                '<div id="msgs-{}" class="field-msgs" hx-swap-oob="true">{}</div>\n',
+                name,
+                mark_safe(inner),
+            )
+        )
+    return mark_safe("".join(slots))
 
 
 _FENCE = re.compile(r"^```")
