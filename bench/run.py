@@ -389,7 +389,7 @@ def page_weight(client: Client) -> tuple[int, list[str]]:
 def run(args) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="wizard-bench-"))
     proc, port = start_server(workdir)
-    rows, notes, failures = [], [], []
+    rows, failures = [], []
     try:
         n = args.requests
         setup = Client(port)

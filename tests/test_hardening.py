@@ -11,13 +11,26 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 ROOT = Path(__file__).resolve().parent.parent
-CSP_MUST = ["default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'"]
+CSP_MUST = [
+    "default-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+    "form-action 'self'",
+]
 
 
 def concrete_paths():
     """Every routed URL, with sample values for its parameters (unknown ids simply 404)."""
-    samples = {"share_id": "00000000-0000-4000-8000-000000000000", "key": "x" * 43, "number": "1",
-               "name": "values.yaml", "slug": "database", "rest": "nothing", "path": "x"}
+    samples = {
+        "share_id": "00000000-0000-4000-8000-000000000000",
+        "key": "x" * 43,
+        "number": "1",
+        "name": "values.yaml",
+        "slug": "database",
+        "rest": "nothing",
+        "path": "x",
+    }
 
     def walk(resolver, prefix=""):
         for p in resolver.url_patterns:
@@ -57,10 +70,19 @@ def test_every_route_answers_with_the_security_headers(client, path):
 
 def test_deploy_check_passes_with_zero_warnings():
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
-    env = {**clean, "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_SECRET_KEY": "k" * 64 + "-Xy_9!aZ",
-           "DJANGO_ALLOWED_HOSTS": "wizard.example.com"}
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                            cwd=ROOT, env=env, capture_output=True, text=True)
+    env = {
+        **clean,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_SECRET_KEY": "k" * 64 + "-Xy_9!aZ",
+        "DJANGO_ALLOWED_HOSTS": "wizard.example.com",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -71,7 +93,10 @@ def test_api_writes_past_the_rate_limit_get_429_json(client, settings):
 
     cache.clear()
     settings.RATE_LIMIT_PER_MINUTE = 2
-    statuses = [client.post("/api/plans", data="{}", content_type="application/json").status_code for _ in range(3)]
+    statuses = [
+        client.post("/api/plans", data="{}", content_type="application/json").status_code
+        for _ in range(3)
+    ]
     assert statuses[:2] == [201, 201] and statuses[2] == 429
     last = client.post("/api/plans", data="{}", content_type="application/json")
     assert last.headers["Content-Type"].startswith("application/json") and "message" in last.json()

@@ -14,11 +14,23 @@ from tests.strategies import hostile_text
 from wizard import steps
 from wizard.state import WizardState
 
-FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 NAME = re.compile(r'name="([^"]+)"')
-values = st.one_of(hostile_text, st.integers(-(2**70), 2**70).map(str), st.sampled_from(["", "on", "-1", "1e309", "NaN", "\x00", "9" * 5000]))
-actions = st.sampled_from([{}, {"next": "1"}, {"back": "1"}, {"save": "1"}, {"goto": "review"}, {"goto": "x"}])
-row_actions = st.builds(lambda verb, arg: {verb: arg}, st.sampled_from(["add", "remove"]), hostile_text)
+values = st.one_of(
+    hostile_text,
+    st.integers(-(2**70), 2**70).map(str),
+    st.sampled_from(["", "on", "-1", "1e309", "NaN", "\x00", "9" * 5000]),
+)
+actions = st.sampled_from(
+    [{}, {"next": "1"}, {"back": "1"}, {"save": "1"}, {"goto": "review"}, {"goto": "x"}]
+)
+row_actions = st.builds(
+    lambda verb, arg: {verb: arg}, st.sampled_from(["add", "remove"]), hostile_text
+)
 
 
 @pytest.fixture
@@ -51,7 +63,10 @@ def names(wizard_client, slug):
 @FUZZ
 @given(data=st.data())
 def test_step_posts_never_fail_and_touch_only_their_step(wizard_client, slug, names, data):
-    post = {name: data.draw(st.one_of(values, st.lists(values, max_size=3)), label=name) for name in data.draw(st.lists(st.sampled_from(names), unique=True), label="fields")}
+    post = {
+        name: data.draw(st.one_of(values, st.lists(values, max_size=3)), label=name)
+        for name in data.draw(st.lists(st.sampled_from(names), unique=True), label="fields")
+    }
     post.update(data.draw(st.dictionaries(hostile_text, values, max_size=3), label="extra"))
     post.update(data.draw(st.one_of(actions, row_actions), label="action"))
     htmx = data.draw(st.booleans(), label="htmx")
@@ -65,7 +80,15 @@ def test_step_posts_never_fail_and_touch_only_their_step(wizard_client, slug, na
 
 @pytest.mark.parametrize("slug", steps.SLUGS)
 @FUZZ
-@given(post=st.dictionaries(st.one_of(hostile_text, st.sampled_from(["host", "port", "kind", "labels-0-key", "mode", "uid"])), st.one_of(values, st.lists(values, max_size=3)), max_size=8))
+@given(
+    post=st.dictionaries(
+        st.one_of(
+            hostile_text, st.sampled_from(["host", "port", "kind", "labels-0-key", "mode", "uid"])
+        ),
+        st.one_of(values, st.lists(values, max_size=3)),
+        max_size=8,
+    )
+)
 def test_preview_never_fails_and_never_writes(wizard_client, slug, post):
     session_before = copy.deepcopy(dict(wizard_client.session.items()))
     start = time.perf_counter()
