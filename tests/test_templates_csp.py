@@ -28,3 +28,10 @@ def test_htmx_is_configured_for_a_strict_csp():
     config = re.search(r"name=\"htmx-config\" content='([^']+)'", base).group(1)
     for setting in ('"includeIndicatorStyles": false', '"allowEval": false', '"historyCacheSize": 0'):
         assert setting in config
+
+
+def test_no_template_comment_spans_lines():
+    """Django's {# #} comments are one line only: a multi-line one is printed on the page."""
+    for path in TEMPLATES:
+        for match in re.finditer(r"\{#(.*?)#\}|\{#", path.read_text(), re.S):
+            assert match.group(0).endswith("#}") and "\n" not in match.group(0), path.name
