@@ -13,5 +13,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/", include("wizard.api_urls")),
     path("", include("wizard.urls_share")),
+    path("", include("wizard.urls_import")),
     path("", include("wizard.urls")),
 ]

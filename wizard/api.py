@@ -228,3 +228,65 @@ def _put(request: HttpRequest, saved) -> JsonResponse:
 @csrf_exempt
 def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
     return error_response(404, "not_found", "no such API endpoint; see docs/api.md")
+
+
+@api_view("POST")
+def import_values(request: HttpRequest) -> JsonResponse:
+    """A values file (YAML body) -> the plan it describes, with the import findings."""
+    from wizard.core import safeyaml
+    from wizard.core.importer import finding_dict
+    from wizard.core.importer import import_values as run_import
+    from wizard.core.plan import TARGETS
+
+    cap = import_cap()
+    target = request.GET.get("target") or None
+    if target is not None and target not in TARGETS:
+        raise ApiError(400, "invalid_target", "target must be v2 or v0.6")
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > cap:
+        raise ApiError(413, "too_large", f"the values file is larger than {cap} bytes")
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        raise ApiError(413, "too_large", f"the values file is larger than {cap} bytes") from None
+    if len(body) > cap:
+        raise ApiError(413, "too_large", f"the values file is larger than {cap} bytes")
+    try:
+        values = safeyaml.load(body)
+    except safeyaml.YamlRefused as exc:
+        raise ApiError(400, "invalid_yaml", exc.message, line=exc.line) from None
+    try:
+        result = run_import(values, target)
+    except safeyaml.YamlRefused as exc:  # too large for a plan
+        raise ApiError(400, "import_refused", exc.message, line=exc.line) from None
+    if result.ambiguous:
+        raise ApiError(
+            422,
+            "target_ambiguous",
+            "cannot tell whether the file is for the v2 or the 0.6 chart: "
+            "pass ?target=v2 or ?target=v0.6",
+            param="target",
+        )
+    return JsonResponse(
+        {
+            "plan": codec.to_dict(result.plan),
+            "target": result.target,
+            "detected": result.detected,
+            "findings": [finding_dict(f) for f in result.findings],
+            "kept_keys": list(result.kept_keys),
+            "secrets_found": list(result.secrets_found),
+            "migration": [note.as_dict() for note in result.migration],
+        }
+    )
+
+
+def import_cap() -> int:
+    """Bytes of YAML the doors accept: the parser's cap, or Django's body cap if smaller."""
+    from django.conf import settings
+
+    from wizard.core import safeyaml
+
+    return min(safeyaml.MAX_BYTES, settings.DATA_UPLOAD_MAX_MEMORY_SIZE or safeyaml.MAX_BYTES)

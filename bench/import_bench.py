@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Timings of the values-file importer: safe loading of hostile and large files, and import.
+
+    .venv/bin/python bench/import_bench.py [--repeat 5]
+
+Prints the best of N wall-clock times per case (milliseconds). Hostile files must be refused
+and legit ones read; the script exits 1 if any case takes a second or more. Not a unit test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.core.test_safeyaml import HOSTILE, realistic_large_file  # noqa: E402
+from tests.import_files import V06_GUIDE, V2_REALISTIC  # noqa: E402
+from wizard.core import safeyaml, values  # noqa: E402
+from wizard.core.importer import import_values  # noqa: E402
+from wizard.core.lint import lint_text  # noqa: E402
+
+
+def best_of(repeat: int, fn) -> tuple[float, str]:
+    best, outcome = float("inf"), ""
+    for _ in range(repeat):
+        start = time.perf_counter()
+        try:
+            fn()
+            outcome = "read"
+        except safeyaml.YamlRefused as exc:
+            outcome = f"refused (line {exc.line})"
+        best = min(best, time.perf_counter() - start)
+    return best * 1000, outcome
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    repeat = parser.parse_args().repeat
+    big = realistic_large_file()
+    oversize = b"#" * (safeyaml.MAX_BYTES + 1)
+    cases = {
+        f"hostile: {name}": (lambda t=text: safeyaml.load(t)) for name, (text, _) in HOSTILE.items()
+    }
+    cases |= {
+        "hostile: over the 2 MiB cap": lambda: safeyaml.load(oversize),
+        f"legit: {len(big) / 1024:.0f} KiB values file (load)": lambda: safeyaml.load(big),
+        "legit: realistic v2 file (load + import)": lambda: import_values(
+            safeyaml.load(V2_REALISTIC)
+        ),
+        "legit: guide 0.6 file (load + import)": lambda: import_values(safeyaml.load(V06_GUIDE)),
+        "legit: 0.6 -> v2 migration (load + import)": lambda: import_values(
+            safeyaml.load(V06_GUIDE), "v2"
+        ),
+        "legit: lint of the guide file": lambda: lint_text(V06_GUIDE),
+        "legit: import + export of the realistic v2 file": lambda: values.to_yaml(
+            import_values(safeyaml.load(V2_REALISTIC)).plan
+        ),
+    }
+    slow = 0
+    print(f"{'case':58} {'best ms':>9}  outcome")
+    for name, fn in cases.items():
+        ms, outcome = best_of(repeat, fn)
+        slow += ms >= 1000
+        print(f"{name:58} {ms:9.2f}  {outcome}")
+    return 1 if slow else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

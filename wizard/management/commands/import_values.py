@@ -1,0 +1,58 @@
+"""`manage.py import_values VALUES.yaml --out PLAN.json [--target v2|v0.6]`: a plan from a file.
+
+Writes the plan JSON (kept values included, never a secret), prints the import findings to
+stderr, and for a 0.6 file imported as v2 writes MIGRATION.md beside PLAN.json.
+Exit 0 on success, 2 when the file is unreadable, refused or its target ambiguous.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from wizard.core import bundle
+from wizard.core.importer import import_values, migration_markdown
+from wizard.core.plan import TARGETS
+from wizard.core.safeyaml import YamlRefused
+from wizard.management.commands.lint_values import read_values
+
+MIGRATION_FILE = "MIGRATION.md"
+
+
+class Command(BaseCommand):
+    help = "Import an existing Polyaxon values file into a wizard plan (JSON)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("values", help="the Helm values file to import")
+        parser.add_argument("--out", required=True, help="the plan file to write")
+        parser.add_argument("--target", choices=TARGETS, help="chart version (default: detect)")
+
+    def handle(self, *args, **options) -> None:
+        values = read_values(Path(options["values"]))
+        try:
+            result = import_values(values, options["target"])
+        except YamlRefused as exc:  # too large for a plan
+            raise CommandError(f"{options['values']}: {exc.message}", returncode=2) from exc
+        if result.ambiguous:
+            raise CommandError(
+                "cannot tell whether the file is for the v2 or the 0.6 chart: pass --target v2 "
+                "or --target v0.6",
+                returncode=2,
+            )
+        for finding in result.findings:
+            self.stderr.write(finding.line(), style_func=lambda s: s)
+        out = Path(options["out"])
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(bundle.plan_json(result.plan), encoding="utf-8")
+            if result.migration:
+                (out.parent / MIGRATION_FILE).write_text(
+                    migration_markdown(result), encoding="utf-8"
+                )
+        except OSError as exc:
+            raise CommandError(f"cannot write {out}: {exc.strerror or exc}", returncode=2) from exc
+        self.stderr.write(
+            f"wrote {out} ({result.target}; kept: {', '.join(result.kept_keys) or 'nothing'})",
+            style_func=lambda s: s,
+        )
