@@ -289,6 +289,24 @@ def any_plans(draw):
     )
 
 
-json_scalars = st.one_of(st.none(), st.booleans(), st.integers(-(2**53), 2**53), st.floats(allow_nan=False, allow_infinity=False), hostile_text)
-json_values = st.recursive(json_scalars, lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(hostile_text, inner, max_size=3)), max_leaves=10)
-kept_values = st.dictionaries(st.one_of(hostile_text, st.sampled_from(["gateway", "ingress", "nodeSelector", "timezone", "user"])), json_values, max_size=4)
+json_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**53), 2**53),
+    st.floats(allow_nan=False, allow_infinity=False),
+    hostile_text,
+)
+json_values = st.recursive(
+    json_scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(hostile_text, inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+kept_values = st.dictionaries(
+    st.one_of(
+        hostile_text, st.sampled_from(["gateway", "ingress", "nodeSelector", "timezone", "user"])
+    ),
+    json_values,
+    max_size=4,
+)

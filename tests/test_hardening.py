@@ -61,7 +61,9 @@ def test_every_route_answers_with_the_security_headers(client, path):
         csp = headers["Content-Security-Policy"]
         assert all(d in csp for d in CSP_MUST), csp
         assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
-        assert b"{#" not in response.content and b"{%" not in response.content, "template syntax leaked"
+        assert b"{#" not in response.content and b"{%" not in response.content, (
+            "template syntax leaked"
+        )
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["X-Robots-Tag"].startswith("noindex")

@@ -107,3 +107,23 @@ def test_the_wizard_session_renders_exactly_what_the_import_planned(client, text
     in_session = WizardState(client.session).build_plan()
     imported = import_values(safeyaml.load(text), None if target == "auto" else target).plan
     assert values.to_values(in_session) == values.to_values(imported)
+
+
+def test_the_review_page_reports_what_the_import_found(client):
+    client.post(URL, {"text": V2_REALISTIC, "target": "auto"})
+    page = client.get(reverse("wizard:review")).content.decode()
+    assert 'id="import-report"' in page
+    assert 'data-kept="gateway"' in page and 'data-code="secret_removed"' in page
+    assert SECRET_MARKER not in page
+
+
+def test_a_migrated_06_file_lists_what_did_not_carry_over_in_review_and_runbook(client):
+    client.post(URL, {"text": V06_GUIDE, "target": "v2"})
+    state = WizardState(client.session)
+    assert state.build_plan().migration
+    page = client.get(reverse("wizard:review")).content.decode()
+    assert "Not carried over to v2" in page and "Migrating from Polyaxon 0.6" in page
+
+
+def test_the_start_page_offers_the_import(client):
+    assert f'href="{URL}"' in client.get("/").content.decode()

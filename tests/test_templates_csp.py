@@ -26,7 +26,11 @@ def test_template_has_no_inline_code(path):
 def test_htmx_is_configured_for_a_strict_csp():
     base = (Path(__file__).resolve().parent.parent / "templates" / "base.html").read_text()
     config = re.search(r"name=\"htmx-config\" content='([^']+)'", base).group(1)
-    for setting in ('"includeIndicatorStyles": false', '"allowEval": false', '"historyCacheSize": 0'):
+    for setting in (
+        '"includeIndicatorStyles": false',
+        '"allowEval": false',
+        '"historyCacheSize": 0',
+    ):
         assert setting in config
 
 

@@ -234,7 +234,7 @@ def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
 def import_values(request: HttpRequest) -> JsonResponse:
     """A values file (YAML body) -> the plan it describes, with the import findings."""
     from wizard.core import safeyaml
-    from wizard.core.importer import finding_dict
+    from wizard.core.importer import finding_dict, note_dict
     from wizard.core.importer import import_values as run_import
     from wizard.core.plan import TARGETS
 
@@ -278,7 +278,7 @@ def import_values(request: HttpRequest) -> JsonResponse:
             "findings": [finding_dict(f) for f in result.findings],
             "kept_keys": list(result.kept_keys),
             "secrets_found": list(result.secrets_found),
-            "migration": [note.as_dict() for note in result.migration],
+            "migration": [note_dict(note) for note in result.migration],
         }
     )
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from wizard.api import import_cap
 from wizard.core import safeyaml
-from wizard.core.importer import finding_dict, import_values
+from wizard.core.importer import finding_dict, import_values, note_dict
 from wizard.state import WizardState
 
 TARGET_CHOICES = (("auto", "Detect from the file"), ("v2", "v2 (chart 2.15)"),
@@ -77,7 +77,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
             "findings": [finding_dict(f) for f in result.findings],
             "kept_keys": list(result.kept_keys),
             "secrets_found": list(result.secrets_found),
-            "migration": [note.as_dict() for note in result.migration],
+            "migration": [note_dict(note) for note in result.migration],
         }
         return redirect("wizard:review")
     status = 400 if request.method == "POST" else 200

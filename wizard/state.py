@@ -14,6 +14,7 @@ from collections.abc import Iterator, MutableMapping
 from dataclasses import fields, replace
 
 from wizard import steps
+from wizard.core import codec
 from wizard.core.plan import TARGETS, Plan
 from wizard.forms import RawData, StepForm, add_row, raw_of, remove_row
 
@@ -116,8 +117,10 @@ class WizardState:
             "steps": _raw_steps(plan),
             "visited": list(steps.SLUGS),
             "meta": meta,
-            # Chart values the wizard does not manage (an imported file's), re-emitted unchanged.
+            # Chart values the wizard does not manage (an imported file's), re-emitted unchanged,
+            # and the notes of a 0.6 -> v2 migration: both JSON through the codec.
             "kept": plan.kept,
+            "migration": codec.to_dict(plan)["migration"],
         }
 
     def save_step(self, slug: str, data) -> None:
@@ -165,6 +168,14 @@ class WizardState:
         found = (self._stored() or {}).get("kept")
         return found if isinstance(found, dict) else {}
 
+    @property
+    def migration(self) -> tuple:
+        found = (self._stored() or {}).get("migration")
+        try:
+            return codec.from_dict({"migration": found}).migration if found else ()
+        except codec.PlanFormatError:
+            return ()
+
     def build(
         self, overrides: dict[str, RawData] | None = None, only: str | None = None
     ) -> tuple[Plan, dict[str, StepForm]]:
@@ -175,7 +186,7 @@ class WizardState:
         """
         overrides = overrides or {}
         target = self.target
-        plan = Plan(target=target, kept=self.kept)
+        plan = Plan(target=target, kept=self.kept, migration=self.migration)
         forms = {}
         changes: dict = {}
         for step in steps.STEPS:

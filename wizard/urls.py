@@ -6,7 +6,6 @@ app_name = "wizard"
 
 urlpatterns = [
     path("", views.start, name="start"),
-    path("import/", views.import_values, name="import"),
     path("step/<slug:slug>/", views.step, name="step"),
     path("preview/<slug:slug>/", views.preview, name="preview"),
     path("review/", views.review, name="review"),

@@ -30,11 +30,6 @@ def start(request: HttpRequest) -> HttpResponse:
     return render(request, "wizard/start.html", {"form": form, "started": state.started})
 
 
-@require_GET
-def import_values(request: HttpRequest) -> HttpResponse:
-    return render(request, "wizard/import.html")
-
-
 @require_http_methods(["GET", "POST"])
 def step(request: HttpRequest, slug: str) -> HttpResponse:
     spec = _step_or_404(slug)

@@ -235,3 +235,18 @@ def test_running_every_block_in_bash_passes_hostile_values_as_single_arguments(t
             or arg.split(HOSTILE)[0].endswith(("=", "/", "--host="))
             or arg.startswith(HOSTILE)
         ), arg
+
+
+def test_migration_notes_are_a_runbook_step_before_the_install():
+    from wizard.core.plan import MigrationNote
+
+    plan = make_plan(
+        migration=(MigrationNote("rabbitmq-ha", "v2 Community Edition needs no broker."),)
+    )
+    text = to_runbook(plan)
+    assert titles(text)[0] == "Migrating from Polyaxon 0.6"
+    assert "- `rabbitmq-ha`: v2 Community Edition needs no broker." in text
+
+
+def test_no_migration_step_for_a_plan_made_in_the_wizard():
+    assert "Migrating" not in to_runbook(example("v2-two-pool-aws"))

@@ -118,3 +118,20 @@ def test_the_one_step_build_gives_the_same_plan_as_the_full_build(client, db):
     for slug in _steps.SLUGS:
         plan, forms = state.build(only=slug)
         assert plan == full and list(forms) == [slug]
+
+
+def test_migration_notes_survive_the_wizard_session(client, db):
+    from dataclasses import replace as _replace
+
+    from tests.plans import example
+    from wizard.core.plan import MigrationNote
+    from wizard.state import WizardState
+
+    plan = _replace(
+        example("v2-two-pool-aws"),
+        migration=(MigrationNote("serviceType", "use gateway.service.type"),),
+    )
+    session = client.session
+    WizardState(session).load_plan(plan)
+    session.save()
+    assert WizardState(client.session).build_plan() == plan

@@ -32,6 +32,7 @@ from .plan import (
     Components,
     Database,
     Label,
+    MigrationNote,
     Plan,
     Pool,
     RabbitMQ,
@@ -52,15 +53,6 @@ class ImportRefused(YamlRefused):
 
 
 @dataclass(frozen=True)
-class MigrationNote:
-    path: str  # the 0.6 chart path that was dropped
-    message: str  # what to do instead in v2
-
-    def as_dict(self) -> dict:
-        return {"path": self.path, "message": self.message}
-
-
-@dataclass(frozen=True)
 class ImportResult:
     plan: Plan | None  # None when the target is ambiguous
     target: str | None  # the plan's target
@@ -70,6 +62,10 @@ class ImportResult:
     kept_keys: tuple[str, ...]  # top-level keys of plan.kept
     secrets_found: tuple[str, ...]  # chart paths that held a secret (values never stored)
     migration: tuple[MigrationNote, ...] = ()
+
+
+def note_dict(note: MigrationNote) -> dict:
+    return {"path": note.path, "message": note.message}
 
 
 def finding_dict(f: Finding) -> dict:
@@ -1143,7 +1139,7 @@ def import_values(values: dict, target: str | None = None) -> ImportResult:
             findings.append(
                 Finding(WARNING, "migration", note.path, f"{note.path}: {note.message}")
             )
-    plan = replace(plan, kept=kept)
+    plan = replace(plan, kept=kept, migration=tuple(migration))
     _check_codec_limits(plan)
     if target == source:
         findings += _normalisation_findings(work, values_module.to_values(plan), findings)

@@ -179,6 +179,14 @@ class Secrets:
 
 
 @dataclass(frozen=True)
+class MigrationNote:
+    """A setting of an imported 0.6 file that the v2 chart cannot take, and what to do instead."""
+
+    path: str
+    message: str
+
+
+@dataclass(frozen=True)
 class Plan:
     target: str = field(default="v2", metadata=choices(*TARGETS))
     release: str = "polyaxon"
@@ -194,6 +202,8 @@ class Plan:
     # from an imported values file and written back unchanged. Never holds a secret: the importer
     # strips every secret-bearing key before a plan is built.
     kept: dict = field(default_factory=dict)
+    # Notes from migrating a 0.6 file to v2; the runbook lists them.
+    migration: tuple[MigrationNote, ...] = ()
 
     @property
     def chart_version(self) -> str:

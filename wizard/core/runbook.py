@@ -29,6 +29,7 @@ def to_runbook(plan: Plan) -> str:
     """The whole runbook as Markdown."""
     parts = [
         _title(plan),
+        _migration(plan),
         _prerequisites(plan),
         _nodes(plan),
         _namespace_and_secrets(plan),
@@ -87,6 +88,24 @@ def _code(value: str) -> str:
     """Inline code for a user value: one line, printable, no backtick to break out of it."""
     safe = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in value).replace("`", "'")
     return f"`{safe}`"
+
+
+def _migration(plan: Plan) -> tuple[str, str] | None:
+    """What an imported 0.6 file set that v2 cannot take, and what to do instead."""
+    if not plan.migration:
+        return None
+    lines = [
+        "This plan was migrated from a 0.6 values file. These settings did not carry over to the "
+        "v2 chart; handle each before the install:",
+        "",
+    ]
+    lines += [f"- {_code(note.path)}: {_text(note.message)}" for note in plan.migration]
+    return "Migrating from Polyaxon 0.6", "\n".join(lines) + "\n"
+
+
+def _text(value: str) -> str:
+    """Prose that may quote a user's file: one line, printable."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in value)
 
 
 def _prerequisites(plan: Plan) -> tuple[str, str]:
