@@ -8,7 +8,6 @@ host name or a label is valid is the job of `checks.py`, which reports it as a f
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import types
 import typing
@@ -66,7 +65,9 @@ def _encode(value):
     if names is not None:
         return {name: _encode(getattr(value, name)) for name in names}
     if isinstance(value, dict):
-        return copy.deepcopy(value)
+        # Kept chart values are shared, not copied: plans are immutable and nothing writes into
+        # them (values.merge copies what it merges), and copying 1 MB of imported values is slow.
+        return value
     if isinstance(value, tuple):
         return [_encode(v) for v in value]
     return value

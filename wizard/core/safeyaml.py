@@ -147,7 +147,18 @@ def _prescan(text: str) -> None:
                 )
 
     for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.DocumentStartEvent):
+        if type(event) is yaml.ScalarEvent:
+            _check_tag(event)
+            if len(event.value) > MAX_SCALAR:
+                raise YamlRefused(
+                    f"a single value of {len(event.value):,} characters (the limit is "
+                    f"{MAX_SCALAR:,}); a values file does not embed data",
+                    _line(event.start_mark),
+                )
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+            add(1, event.start_mark)
+        elif isinstance(event, yaml.DocumentStartEvent):
             documents += 1
             if documents > 1:
                 raise YamlRefused(
@@ -170,17 +181,6 @@ def _prescan(text: str) -> None:
                 sizes[anchor] = size
                 open_anchors.discard(anchor)
             add(size, event.start_mark)
-        elif isinstance(event, yaml.ScalarEvent):
-            _check_tag(event)
-            if len(event.value) > MAX_SCALAR:
-                raise YamlRefused(
-                    f"a single value of {len(event.value):,} characters (the limit is "
-                    f"{MAX_SCALAR:,}); a values file does not embed data",
-                    _line(event.start_mark),
-                )
-            if event.anchor is not None:
-                sizes[event.anchor] = 1
-            add(1, event.start_mark)
         elif isinstance(event, yaml.AliasEvent):
             aliases += 1
             if aliases > MAX_ALIASES:
@@ -221,16 +221,18 @@ def load(data: bytes | str) -> dict:
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
-        _prescan(text)
-        loader = _ValuesLoader(text)
-        # Construction makes many small containers and no cycles: without this, a collector
-        # pass over a large heap (a long-lived server) can cost more than the parsing itself.
+        # Parsing and construction make many small objects and no cycles: without this, collector
+        # passes over a large heap (a long-lived server) can cost more than the parsing itself.
         collecting = gc.isenabled()
         gc.disable()
         try:
-            value = loader.get_single_data()
+            _prescan(text)
+            loader = _ValuesLoader(text)
+            try:
+                value = loader.get_single_data()
+            finally:
+                loader.dispose()
         finally:
-            loader.dispose()
             if collecting:
                 gc.enable()
     except YamlRefused:
