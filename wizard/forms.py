@@ -204,6 +204,7 @@ class StepForm(forms.Form):
     def __init__(self, data: RawData, *, target: str):
         self.target = target
         self.raw = normalize_rows(data)
+        self._row_counts: dict[str, int] | None = None
         super().__init__(MultiValueDict(self.raw))
         self.groups: set[str] = set()  # list editors: anchors for findings about a whole list
         self.list_groups: set[str] = set()
@@ -258,7 +259,14 @@ class StepForm(forms.Form):
         return cleaned if cleaned is not None and name not in self.errors else raw
 
     def rows(self, group: str) -> range:
-        return range(row_count(self.raw, group))
+        if self._row_counts is None:  # one pass over the keys, not one per list
+            found: dict[str, set[int]] = defaultdict(set)
+            for key in self.raw:
+                m = _ROW_KEY.match(key)
+                if m:
+                    found[m["group"]].add(int(m["row"]))
+            self._row_counts = {g: min(len(rows), MAX_ITEMS) for g, rows in found.items()}
+        return range(self._row_counts.get(group, 0))
 
     # list editors ----------------------------------------------------------------------------
 
