@@ -123,3 +123,25 @@ def test_one_log_line_per_request_names_the_route_not_the_key(client, caplog):
     entry = json.loads(lines[0])
     assert entry["route"] == "/e/<str:key>/" and entry["status"] == 404 and entry["method"] == "GET"
     assert all(key not in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "kwargs"),
+    [
+        (
+            "/api/import?target=v2",
+            {"data": "nodeSelector: {polyaxon: core}\n", "content_type": "application/yaml"},
+        ),
+        ("/import/", {"data": {"text": "nodeSelector: {polyaxon: core}\n", "target": "v2"}}),
+    ],
+)
+def test_imports_past_the_rate_limit_get_429(client, settings, path, kwargs):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.RATE_LIMIT_PER_MINUTE = 1
+    first = client.post(path, **kwargs)
+    second = client.post(path, **kwargs)
+    assert first.status_code < 400 and second.status_code == 429
+    cache.clear()

@@ -231,6 +231,7 @@ def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
 
 
 @api_view("POST")
+@rate_limited("import")
 def import_values(request: HttpRequest) -> JsonResponse:
     """A values file (YAML body) -> the plan it describes, with the import findings."""
     from wizard.core import safeyaml

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from wizard.api import import_cap
 from wizard.core import safeyaml
 from wizard.core.importer import finding_dict, import_values, note_dict
+from wizard.ratelimit import rate_limited
 from wizard.state import WizardState
 
 TARGET_CHOICES = (("auto", "Detect from the file"), ("v2", "v2 (chart 2.15)"),
@@ -61,6 +62,7 @@ class ImportForm(forms.Form):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("import")
 def import_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and _too_large(request):
         form = ImportForm()
