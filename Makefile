@@ -7,8 +7,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 VENV_STAMP := $(VENV)/.installed
-ORACLE_V2 := .oracles/v2/.installed
-ORACLE_V06 := .oracles/v06/.installed
+ORACLE_V2 := .venv-oracles/v2/.installed
+ORACLE_V06 := .venv-oracles/v06/.installed
 NODE_STAMP := node_modules/.installed
 CHROMIUM := /usr/bin/chromium
 STATIC_STAMP := staticfiles/staticfiles.json
@@ -22,9 +22,9 @@ $(VENV_STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install -q -r requirements-dev.txt
 	touch $@
 
-.oracles/%/.installed: tests/oracles/requirements-%.txt
-	test -x .oracles/$*/bin/python || $(PYTHON) -m venv .oracles/$*
-	.oracles/$*/bin/python -m pip install -q -r $<
+.venv-oracles/%/.installed: tests/oracles/requirements-%.txt
+	test -x .venv-oracles/$*/bin/python || $(PYTHON) -m venv .venv-oracles/$*
+	.venv-oracles/$*/bin/python -m pip install -q -r $<
 	touch $@
 
 # Debian's Chromium for Playwright; Playwright's own browser download is never used.

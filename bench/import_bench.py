@@ -44,21 +44,21 @@ def main() -> int:
     big = realistic_large_file()
     oversize = b"#" * (safeyaml.MAX_BYTES + 1)
     cases = {
-        f"hostile: {name}": (lambda t=text: safeyaml.load(t)) for name, (text, _) in HOSTILE.items()
+        f"hostile: {name}": (lambda t=text: safeyaml.load_values(t)) for name, (text, _) in HOSTILE.items()
     }
     cases |= {
-        "hostile: over the 2 MiB cap": lambda: safeyaml.load(oversize),
-        f"legit: {len(big) / 1024:.0f} KiB values file (load)": lambda: safeyaml.load(big),
+        "hostile: over the 2 MiB cap": lambda: safeyaml.load_values(oversize),
+        f"legit: {len(big) / 1024:.0f} KiB values file (load)": lambda: safeyaml.load_values(big),
         "legit: realistic v2 file (load + import)": lambda: import_values(
-            safeyaml.load(V2_REALISTIC)
+            safeyaml.load_values(V2_REALISTIC)
         ),
-        "legit: guide 0.6 file (load + import)": lambda: import_values(safeyaml.load(V06_GUIDE)),
+        "legit: guide 0.6 file (load + import)": lambda: import_values(safeyaml.load_values(V06_GUIDE)),
         "legit: 0.6 -> v2 migration (load + import)": lambda: import_values(
-            safeyaml.load(V06_GUIDE), "v2"
+            safeyaml.load_values(V06_GUIDE), "v2"
         ),
         "legit: lint of the guide file": lambda: lint_text(V06_GUIDE),
         "legit: import + export of the realistic v2 file": lambda: values.to_yaml(
-            import_values(safeyaml.load(V2_REALISTIC)).plan
+            import_values(safeyaml.load_values(V2_REALISTIC)).plan
         ),
     }
     slow = 0

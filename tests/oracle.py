@@ -14,8 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # target -> (virtualenv made by `make test`, server script run with that venv's python)
 SERVERS = {
-    "v2": (ROOT / ".oracles" / "v2", ROOT / "tests" / "oracles" / "v2_server.py"),
-    "v0.6": (ROOT / ".oracles" / "v06", ROOT / "tests" / "oracles" / "v06_server.py"),
+    "v2": (ROOT / ".venv-oracles" / "v2", ROOT / "tests" / "oracles" / "v2_server.py"),
+    "v0.6": (ROOT / ".venv-oracles" / "v06", ROOT / "tests" / "oracles" / "v06_server.py"),
 }
 
 

@@ -105,7 +105,7 @@ def test_the_wizard_session_renders_exactly_what_the_import_planned(client, text
 
     client.post(URL, {"text": text, "target": target})
     in_session = WizardState(client.session).build_plan()
-    imported = import_values(safeyaml.load(text), None if target == "auto" else target).plan
+    imported = import_values(safeyaml.load_values(text), None if target == "auto" else target).plan
     assert values.to_values(in_session) == values.to_values(imported)
 
 

@@ -256,7 +256,7 @@ def import_values(request: HttpRequest) -> JsonResponse:
     if len(body) > cap:
         raise ApiError(413, "too_large", f"the values file is larger than {cap} bytes")
     try:
-        values = safeyaml.load(body)
+        values = safeyaml.load_values(body)
     except safeyaml.YamlRefused as exc:
         raise ApiError(400, "invalid_yaml", exc.message, line=exc.line) from None
     try:

@@ -43,7 +43,7 @@ class ImportForm(forms.Form):
         field = "file" if upload is not None else "text"
         raw = upload.read(cap + 1) if upload is not None else text.encode("utf-8")
         try:
-            data["values"] = safeyaml.load(raw)
+            data["values"] = safeyaml.load_values(raw)
         except safeyaml.YamlRefused as exc:
             where = f"Line {exc.line}: " if exc.line else ""
             self.add_error(field, forms.ValidationError(where + exc.message, code="refused"))

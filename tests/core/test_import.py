@@ -13,7 +13,7 @@ from wizard.core.plan import Label, Toleration
 
 
 def imp(text: str, target: str | None = None):
-    return import_values(safeyaml.load(text), target)
+    return import_values(safeyaml.load_values(text), target)
 
 
 def codes(result) -> set[str]:

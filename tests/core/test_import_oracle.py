@@ -57,7 +57,7 @@ timezone: UTC
 
 
 def assert_export_accepted(oracle, text: str, target: str | None = None) -> None:
-    result = import_values(safeyaml.load(text), target)
+    result = import_values(safeyaml.load_values(text), target)
     assert oracle.validate_values(result.plan.target, values.to_yaml(result.plan)) is None
 
 

@@ -18,7 +18,7 @@ from wizard.core.importer import (
 
 def _round_trip(plan):
     text = values.to_yaml(plan)
-    result = import_values(safeyaml.load(text), target=plan.target)
+    result = import_values(safeyaml.load_values(text), target=plan.target)
     return yaml.safe_load(text), result
 
 
@@ -31,7 +31,7 @@ def test_rendering_an_imported_example_gives_the_same_values(name):
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
 def test_an_example_is_detected_as_its_own_target(name):
     plan = example(name)
-    result = import_values(safeyaml.load(values.to_yaml(plan)))
+    result = import_values(safeyaml.load_values(values.to_yaml(plan)))
     assert result.detected == plan.target and not result.ambiguous
 
 

@@ -64,7 +64,7 @@ def test_hostile_file_is_refused_with_its_line_within_a_second(name):
     text, line = HOSTILE[name]
     start = time.perf_counter()
     with pytest.raises(YamlRefused) as refused:
-        safeyaml.load(text)
+        safeyaml.load_values(text)
     assert time.perf_counter() - start < 1.0
     assert refused.value.line == line, refused.value.message
     assert refused.value.message
@@ -74,43 +74,43 @@ def test_file_over_the_size_cap_is_refused_before_parsing():
     data = b"a: 1\n" + b"#" * safeyaml.MAX_BYTES
     start = time.perf_counter()
     with pytest.raises(YamlRefused, match="limit"):
-        safeyaml.load(data)
+        safeyaml.load_values(data)
     assert time.perf_counter() - start < 0.1
 
 
 def test_size_is_counted_in_bytes_not_characters():
     text = "a: " + "é" * (safeyaml.MAX_BYTES // 2 + 10) + "\n"  # fewer chars than the cap
     with pytest.raises(YamlRefused, match="limit"):
-        safeyaml.load(text)
+        safeyaml.load_values(text)
 
 
 def test_non_utf8_file_is_refused_with_its_line():
     with pytest.raises(YamlRefused, match="UTF-8") as refused:
-        safeyaml.load(b"a: 1\nb: caf\xe9\n")
+        safeyaml.load_values(b"a: 1\nb: caf\xe9\n")
     assert refused.value.line == 2
 
 
 def test_utf8_bom_is_accepted():
-    assert safeyaml.load("\ufeffa: 1\n".encode()) == {"a": 1}
+    assert safeyaml.load_values("\ufeffa: 1\n".encode()) == {"a": 1}
 
 
 def test_empty_file_is_an_empty_mapping():
-    assert safeyaml.load(b"") == {}
-    assert safeyaml.load("# only a comment\n") == {}
+    assert safeyaml.load_values(b"") == {}
+    assert safeyaml.load_values("# only a comment\n") == {}
 
 
 def test_duplicate_key_message_names_both_lines():
     with pytest.raises(YamlRefused, match=r"lines 1 and 3"):
-        safeyaml.load("a: 1\nb: 2\na: 3\n")
+        safeyaml.load_values("a: 1\nb: 2\na: 3\n")
 
 
 def test_small_aliases_and_merge_keys_are_read_like_yaml():
     text = "base: &b {cpu: 1, memory: 2Gi}\ngateway:\n  resources: *b\nagent:\n  <<: *b\n  cpu: 2\n"
-    assert safeyaml.load(text) == yaml.safe_load(text)
+    assert safeyaml.load_values(text) == yaml.safe_load(text)
 
 
 def test_quoted_dates_and_numbers_stay_text():
-    assert safeyaml.load('a: "2024-01-31"\nb: "80"\n') == {"a": "2024-01-31", "b": "80"}
+    assert safeyaml.load_values('a: "2024-01-31"\nb: "80"\n') == {"a": "2024-01-31", "b": "80"}
 
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "v2-two-pool-aws.values.yaml"
@@ -133,7 +133,7 @@ def test_a_legit_one_megabyte_file_is_read_within_a_second():
     timings = []
     for _ in range(3):  # best of three: the bound is for the parser, not a busy test machine
         start = time.perf_counter()
-        values = safeyaml.load(text)
+        values = safeyaml.load_values(text)
         timings.append(time.perf_counter() - start)
     assert min(timings) < 1.0
     assert values == yaml.safe_load(text)
@@ -143,4 +143,4 @@ def test_what_loads_is_never_deeper_than_a_plan_can_keep():
     from wizard.core import codec
 
     assert safeyaml.MAX_DEPTH < codec.MAX_KEPT_DEPTH
-    safeyaml.load(deep_block(safeyaml.MAX_DEPTH - 1))
+    safeyaml.load_values(deep_block(safeyaml.MAX_DEPTH - 1))

@@ -1,4 +1,4 @@
-"""Oracle server for chart 0.6.1, run with `.oracles/v06/bin/python`.
+"""Oracle server for chart 0.6.1, run with `.venv-oracles/v06/bin/python`.
 
 Reads JSON lines on stdin, writes one JSON line per request on stdout:
   {"kind": "values", "text": ...}  -> what `polyaxon admin deploy -f values.yaml --check` checks

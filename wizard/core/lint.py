@@ -35,4 +35,4 @@ def lint_values(values: dict, target: str | None = None) -> LintReport:
 
 def lint_text(data: bytes | str, target: str | None = None) -> LintReport:
     """`lint_values` of a file's bytes; raises safeyaml.YamlRefused."""
-    return lint_values(safeyaml.load(data), target)
+    return lint_values(safeyaml.load_values(data), target)

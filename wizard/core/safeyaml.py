@@ -203,7 +203,7 @@ def _check_tag(event) -> None:
     raise YamlRefused(_tag_message(tag), _line(event.start_mark))
 
 
-def load(data: bytes | str) -> dict:
+def load_values(data: bytes | str) -> dict:
     """The values file as a dict. Raises YamlRefused for anything else (see the module doc)."""
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
     if len(raw) > MAX_BYTES:

@@ -26,7 +26,7 @@ def read_values(path: Path) -> dict:
     except OSError as exc:
         raise CommandError(f"cannot read {path}: {exc.strerror or exc}", returncode=2) from exc
     try:
-        return safeyaml.load(raw)
+        return safeyaml.load_values(raw)
     except safeyaml.YamlRefused as exc:
         where = f"{path}:{exc.line}" if exc.line else str(path)
         raise CommandError(f"{where}: {exc.message}", returncode=2) from exc
