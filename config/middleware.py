@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 
 from django.http import HttpRequest, HttpResponse
@@ -69,10 +70,21 @@ class PrivacyHeadersMiddleware:
 
 
 class RedactPathFilter(logging.Filter):
-    """Django's own request warnings print the raw path; swap it for the route pattern."""
+    """Django's own request log lines print the raw path (and runserver the request line); swap a
+    routed path for its pattern, and blank the key of any edit link (`/e/<key>/`) that is left."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         request = getattr(record, "request", None)
-        if request is not None and isinstance(record.args, tuple) and request.path in record.args:
-            record.args = tuple(route_of(request) if a == request.path else a for a in record.args)
+        path = getattr(request, "path", None) if isinstance(request, HttpRequest) else None
+        if isinstance(record.args, tuple):
+            record.args = tuple(self._redact(a, request, path) for a in record.args)
         return True
+
+    @staticmethod
+    def _redact(arg: object, request, path: str | None) -> object:
+        if path is not None and arg == path:
+            return route_of(request)
+        return _EDIT_KEY.sub("/e/<key>", arg) if isinstance(arg, str) else arg
+
+
+_EDIT_KEY = re.compile(r"/e/[^/\s?#]+")

@@ -145,3 +145,20 @@ def test_imports_past_the_rate_limit_get_429(client, settings, path, kwargs):
     second = client.post(path, **kwargs)
     assert first.status_code < 400 and second.status_code == 429
     cache.clear()
+
+
+def test_log_redaction_survives_runserver_records_and_hides_edit_keys():
+    from config.middleware import RedactPathFilter
+
+    record = logging.LogRecord(
+        "django.server",
+        logging.INFO,
+        __file__,
+        1,
+        '"%s" %s %s',
+        ("GET /e/SECRETKEYMARKER/open/ HTTP/1.1", "200", "12"),
+        None,
+    )
+    record.request = object()  # runserver passes its socket here, not an HttpRequest
+    assert RedactPathFilter().filter(record)
+    assert "SECRETKEYMARKER" not in record.getMessage() and "/e/<key>/open/" in record.getMessage()
