@@ -18,9 +18,11 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from wizard import plans
-from wizard.core import bundle, codec
+from wizard.core import bundle, codec, safeyaml
 from wizard.core.checks import Finding, check, has_errors
-from wizard.core.plan import Plan
+from wizard.core.importer import finding_dict, note_dict
+from wizard.core.importer import import_values as run_import
+from wizard.core.plan import TARGETS, Plan
 from wizard.ratelimit import rate_limited
 
 MAX_BODY = 256 * 1024
@@ -73,22 +75,29 @@ def findings_json(findings: list[Finding]) -> list[dict]:
     ]
 
 
-def read_plan(request: HttpRequest) -> Plan:
-    """The plan in the request body, or ApiError 413/415/400."""
+def read_body(request: HttpRequest, cap: int, what: str = "the body") -> bytes:
+    """The request body, or ApiError 413 when it is (or announces itself as) over `cap` bytes."""
+    too_large = ApiError(413, "too_large", f"{what} is larger than {cap} bytes")
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
-    if length > MAX_BODY:
-        raise ApiError(413, "too_large", f"the body is larger than {MAX_BODY} bytes")
-    if request.content_type != "application/json":
-        raise ApiError(415, "unsupported_media_type", "send the plan as application/json")
+    if length > cap:
+        raise too_large
     try:
         body = request.body
     except RequestDataTooBig:
-        raise ApiError(413, "too_large", f"the body is larger than {MAX_BODY} bytes") from None
-    if len(body) > MAX_BODY:
-        raise ApiError(413, "too_large", f"the body is larger than {MAX_BODY} bytes")
+        raise too_large from None
+    if len(body) > cap:
+        raise too_large
+    return body
+
+
+def read_plan(request: HttpRequest) -> Plan:
+    """The plan in the request body, or ApiError 413/415/400."""
+    body = read_body(request, MAX_BODY)
+    if request.content_type != "application/json":
+        raise ApiError(415, "unsupported_media_type", "send the plan as application/json")
     try:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
@@ -234,27 +243,11 @@ def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
 @rate_limited("import")
 def import_values(request: HttpRequest) -> JsonResponse:
     """A values file (YAML body) -> the plan it describes, with the import findings."""
-    from wizard.core import safeyaml
-    from wizard.core.importer import finding_dict, note_dict
-    from wizard.core.importer import import_values as run_import
-    from wizard.core.plan import TARGETS
 
-    cap = import_cap()
     target = request.GET.get("target") or None
     if target is not None and target not in TARGETS:
         raise ApiError(400, "invalid_target", "target must be v2 or v0.6")
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > cap:
-        raise ApiError(413, "too_large", f"the values file is larger than {cap} bytes")
-    try:
-        body = request.body
-    except RequestDataTooBig:
-        raise ApiError(413, "too_large", f"the values file is larger than {cap} bytes") from None
-    if len(body) > cap:
-        raise ApiError(413, "too_large", f"the values file is larger than {cap} bytes")
+    body = read_body(request, import_cap(), "the values file")
     try:
         values = safeyaml.load_values(body)
     except safeyaml.YamlRefused as exc:
