@@ -567,19 +567,27 @@ def _tls(values: dict, target: str) -> Tls:
 # --- the two readers -----------------------------------------------------------------------
 
 
+def _external_database(ext: dict, conn_max_age: int, **extra) -> Database:
+    """externalServices.postgresql as the plan's external database (both charts spell it alike)."""
+    return Database(
+        kind="external",
+        host=_str(ext.get("host")),
+        port=_int(ext.get("port"), 5432),
+        name=_str(ext.get("database"), "polyaxon"),
+        user=_str(ext.get("user"), "polyaxon"),
+        conn_max_age=_int(ext.get("connMaxAge"), conn_max_age),
+        **extra,
+    )
+
+
 def _read_v2(values: dict, classes: dict[str, Pool], workloads: Pool | None,
              out: list[Finding]) -> Plan:  # fmt: skip
     pg = _dict(values.get("postgresql"))
     ext = _dict(_get(values, "externalServices.postgresql"))
     if pg.get("enabled", True) is False:
-        database = Database(
-            kind="external",
-            host=_str(ext.get("host")),
-            port=_int(ext.get("port"), 5432),
-            name=_str(ext.get("database"), "polyaxon"),
-            user=_str(ext.get("user"), "polyaxon"),
-            sslmode=_str(_get(ext, "options.sslmode"), "prefer"),
-            conn_max_age=_int(ext.get("connMaxAge"), 0),
+        # v2 chart defaults: connMaxAge 0; an unset sslmode means libpq's "prefer".
+        database = _external_database(
+            ext, conn_max_age=0, sslmode=_str(_get(ext, "options.sslmode"), "prefer")
         )
     else:
         if ext.get("host"):
@@ -670,14 +678,7 @@ def _read_v06(values: dict, classes: dict[str, Pool], out: list[Finding]) -> Pla
     pg = _dict(values.get("postgresql"))
     ext = _dict(_get(values, "externalServices.postgresql"))
     if pg.get("enabled", True) is False:
-        database = Database(
-            kind="external",
-            host=_str(ext.get("host")),
-            port=_int(ext.get("port"), 5432),
-            name=_str(ext.get("database"), "polyaxon"),
-            user=_str(ext.get("user"), "polyaxon"),
-            conn_max_age=_int(ext.get("connMaxAge"), 60),
-        )
+        database = _external_database(ext, conn_max_age=60)  # 0.6 chart default connMaxAge
     else:
         persistence = _dict(pg.get("persistence"))
         database = Database(
