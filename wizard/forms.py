@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 from django.utils.datastructures import MultiValueDict
 
 from wizard.core import rules
@@ -54,6 +55,11 @@ from wizard.core.plan import (
 )
 
 RawData = dict[str, list[str]]
+# Built fields by form shape (see StepForm.__init__); each field memoizes its cleaned values.
+_SHAPES: dict[tuple, tuple[dict, frozenset, frozenset]] = {}
+_SHAPES_MAX = 256
+_CLEANED_MAX = 64
+_MISSING = object()
 # Control characters never reach the plan (they would break the YAML and the runbook's shell).
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _ROW_KEY = re.compile(r"(?P<group>[a-z_]+(?:-[a-z_]+)*)-(?P<row>\d+)-(?P<part>[a-z_]+)\Z")
@@ -206,9 +212,19 @@ class StepForm(forms.Form):
         self.raw = normalize_rows(data)
         self._row_counts: dict[str, int] | None = None
         super().__init__(MultiValueDict(self.raw))
-        self.groups: set[str] = set()  # list editors: anchors for findings about a whole list
-        self.list_groups: set[str] = set()
-        self.build()
+        # The fields depend only on the target and the number of rows in each list, so they are
+        # built once per such shape and shared (read-only) by every form of that shape.
+        shape = (type(self), target, tuple(sorted(self._counts().items())))
+        built = _SHAPES.get(shape)
+        if built is None:
+            self.groups: set[str] = set()  # list editors: anchors for findings about a list
+            self.list_groups: set[str] = set()
+            self.build()
+            built = (self.fields, frozenset(self.groups), frozenset(self.list_groups))
+            if len(_SHAPES) >= _SHAPES_MAX:
+                _SHAPES.clear()
+            _SHAPES[shape] = built
+        self.fields, self.groups, self.list_groups = built
         self.full_clean()
         self.messages: dict[str | None, list[Message]] = {}
 
@@ -258,7 +274,7 @@ class StepForm(forms.Form):
         cleaned = self.cleaned_data.get(name)
         return cleaned if cleaned is not None and name not in self.errors else raw
 
-    def rows(self, group: str) -> range:
+    def _counts(self) -> dict[str, int]:
         if self._row_counts is None:  # one pass over the keys, not one per list
             found: dict[str, set[int]] = defaultdict(set)
             for key in self.raw:
@@ -266,7 +282,34 @@ class StepForm(forms.Form):
                 if m:
                     found[m["group"]].add(int(m["row"]))
             self._row_counts = {g: min(len(rows), MAX_ITEMS) for g, rows in found.items()}
-        return range(self._row_counts.get(group, 0))
+        return self._row_counts
+
+    def rows(self, group: str) -> range:
+        return range(self._counts().get(group, 0))
+
+    def full_clean(self) -> None:
+        """Django's field cleaning, without form-level hooks (none here), and memoized per field:
+        cleaning is a pure function of the field and its value, and between two keystrokes of
+        the live preview only one value changes."""
+        self._errors = ErrorDict(renderer=self.renderer)
+        self.cleaned_data = {}
+        for name, field in self.fields.items():
+            value = field.widget.value_from_datadict(self.data, self.files, name)
+            memo = field.__dict__.setdefault("_wizard_cleaned", {})
+            key = value if isinstance(value, (str, bool)) or value is None else repr(value)
+            found = memo.get(key, _MISSING)
+            if found is _MISSING:
+                try:
+                    found = field.clean(value)
+                except ValidationError as e:
+                    found = e
+                if len(memo) >= _CLEANED_MAX:
+                    memo.clear()
+                memo[key] = found
+            if isinstance(found, ValidationError):
+                self.add_error(name, found)
+            else:
+                self.cleaned_data[name] = found
 
     # list editors ----------------------------------------------------------------------------
 

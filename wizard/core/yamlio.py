@@ -55,11 +55,34 @@ def comment(text: str) -> str:
     can end the comment (a newline, \\x85, \\u2028) or put a character in the file that YAML refuses."""
     out = []
     for line in text.split("\n"):
-        safe = "".join(ch if " " <= ch <= "~" else ascii(ch)[1:-1] for ch in line)
-        out.append(f"# {safe}".rstrip() + "\n")
+        if not _PRINTABLE.match(line):
+            line = "".join(ch if " " <= ch <= "~" else ascii(ch)[1:-1] for ch in line)
+        out.append(f"# {line}".rstrip() + "\n")
     return "".join(out)
+
+
+_PRINTABLE = re.compile(r"[ -~]*\Z")
+# Dumped sections by content: the live preview re-renders the whole file on every keystroke,
+# and a keystroke changes one or two of its sections. repr() keeps 1 and "1" and True apart.
+_DUMPED: dict[tuple[str, str], str] = {}
+_DUMPED_MAX = 512
+_DUMPED_KEY_MAX = 64 * 1024  # a bigger section (an imported file's kept keys) is not memoized
+
+
+def dump_section(note: str, data: dict) -> str:
+    """`# note` lines and the dumped section; the same section is dumped once per process."""
+    key = (note, repr(data))
+    if len(key[1]) > _DUMPED_KEY_MAX:
+        return comment(note) + dump(data)
+    found = _DUMPED.get(key)
+    if found is None:
+        found = comment(note) + dump(data)
+        if len(_DUMPED) >= _DUMPED_MAX:
+            _DUMPED.clear()
+        _DUMPED[key] = found
+    return found
 
 
 def dump_commented(sections: list[tuple[str, dict]]) -> str:
     """Dump top-level sections, each under its `# why` comment, separated by a blank line."""
-    return "\n".join(comment(note) + dump(data) for note, data in sections if data)
+    return "\n".join(dump_section(note, data) for note, data in sections if data)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from html import escape
 
 from django import forms, template
-from django.utils.html import format_html
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -56,28 +57,39 @@ def msgs(form, name: str, oob: bool = False) -> dict:
 @register.simple_tag
 def oob_msgs(form) -> str:
     """Every message slot of the form as out-of-band swaps: the markup of _msgs.html, built in
-    Python because the live preview sends one per field on every keystroke. Every value is escaped
-    by format_html; only those escaped pieces are joined."""
+    Python because the live preview sends one per field on every keystroke. Every value is
+    escaped; only escaped pieces and fixed markup are joined."""
     slots = []
     for name in form.slot_names():
         inner = "".join(
-            format_html(
-                '<p class="msg msg-{}" data-code="{}"><span class="sev">{}</span> {}</p>',
-                m.severity,
-                m.code,
-                m.severity,
-                m.text,
-            )
+            f'<p class="msg msg-{escape(m.severity)}" data-code="{escape(m.code)}">'
+            f'<span class="sev">{escape(m.severity)}</span> {escape(m.text)}</p>'
             for m in form.messages_for(name)
         )
         slots.append(
-            format_html(
-                '<div id="msgs-{}" class="field-msgs" hx-swap-oob="true">{}</div>\n',
-                name,
-                mark_safe(inner),
-            )
+            f'<div id="msgs-{escape(name)}" class="field-msgs" hx-swap-oob="true">{inner}</div>\n'
         )
     return mark_safe("".join(slots))
+
+
+# Rendered navigators by their items: the nav is the same for most keystrokes of the preview.
+_NAV_HTML: dict[tuple, str] = {}
+_NAV_HTML_MAX = 256
+
+
+@register.simple_tag
+def nav(items, in_form: bool, oob: bool = False) -> str:
+    """The step navigator (_nav.html), rendered once per distinct state and process."""
+    key = (tuple(items), bool(in_form), bool(oob))
+    found = _NAV_HTML.get(key)
+    if found is None:
+        found = render_to_string(
+            "wizard/partials/_nav.html", {"nav": key[0], "in_form": key[1], "oob": key[2]}
+        )
+        if len(_NAV_HTML) >= _NAV_HTML_MAX:
+            _NAV_HTML.clear()
+        _NAV_HTML[key] = found
+    return mark_safe(found)
 
 
 _FENCE = re.compile(r"^```")
