@@ -83,22 +83,38 @@ def raw_of(data) -> RawData:
 
 def normalize_rows(data: RawData) -> RawData:
     """Renumber every row group 0..n-1 in order, so field names follow plan list indexes."""
+    names, _ = _layout(tuple(data))
+    return {new: data[old] for old, new in names if new is not None}
+
+
+# Layouts by key sequence: a step posts the same field names on every keystroke.
+_LAYOUTS: dict[tuple[str, ...], tuple[tuple, dict[str, int]]] = {}
+_LAYOUTS_MAX = 256
+
+
+def _layout(keys: tuple[str, ...]) -> tuple[tuple, dict[str, int]]:
+    """((old name, new name or None when dropped), ...) and the row count of each group."""
+    found = _LAYOUTS.get(keys)
+    if found is not None:
+        return found
     rows: dict[str, set[int]] = defaultdict(set)
-    for key in data:
-        m = _ROW_KEY.match(key)
+    matches = [(key, _ROW_KEY.match(key)) for key in keys]
+    for _, m in matches:
         if m:
             rows[m["group"]].add(int(m["row"]))
     renumber = {g: {old: new for new, old in enumerate(sorted(idx))} for g, idx in rows.items()}
-    out: RawData = {}
-    for key, values in data.items():
-        m = _ROW_KEY.match(key)
+    names = []
+    for key, m in matches:
         if m:
             new = renumber[m["group"]][int(m["row"])]
-            if new >= MAX_ITEMS:
-                continue
-            key = f"{m['group']}-{new}-{m['part']}"
-        out[key] = values
-    return out
+            names.append((key, f"{m['group']}-{new}-{m['part']}" if new < MAX_ITEMS else None))
+        else:
+            names.append((key, key))
+    found = (tuple(names), {g: min(len(idx), MAX_ITEMS) for g, idx in rows.items()})
+    if len(_LAYOUTS) >= _LAYOUTS_MAX:
+        _LAYOUTS.clear()
+    _LAYOUTS[keys] = found
+    return found
 
 
 def row_count(data: RawData, group: str) -> int:
@@ -257,59 +273,61 @@ class StepForm(forms.Form):
         return self.target != "v0.6"
 
     def value(self, name: str, default):
-        field = self.fields.get(name)
-        if field is None:
-            return default
-        if isinstance(field, forms.BooleanField):
-            return self.raw.get(name, [""])[-1] not in ("", "off", "false", "0")
-        if name not in self.raw:
-            return default
-        raw = _CONTROL.sub("", self.raw[name][-1]).strip()
-        if isinstance(field, forms.IntegerField):
-            try:
-                number = int(raw)
-            except ValueError:
-                return default
-            return number if abs(number) <= MAX_INT else default
-        cleaned = self.cleaned_data.get(name)
-        return cleaned if cleaned is not None and name not in self.errors else raw
+        """The field's cleaned value, else its raw value coerced to the field's type, else
+        `default` (computed once per field and value by `full_clean`)."""
+        found = self._values.get(name, _MISSING)
+        return default if found is _MISSING else found
 
     def _counts(self) -> dict[str, int]:
-        if self._row_counts is None:  # one pass over the keys, not one per list
-            found: dict[str, set[int]] = defaultdict(set)
-            for key in self.raw:
-                m = _ROW_KEY.match(key)
-                if m:
-                    found[m["group"]].add(int(m["row"]))
-            self._row_counts = {g: min(len(rows), MAX_ITEMS) for g, rows in found.items()}
+        if self._row_counts is None:
+            self._row_counts = _layout(tuple(self.raw))[1]
         return self._row_counts
 
     def rows(self, group: str) -> range:
         return range(self._counts().get(group, 0))
 
     def full_clean(self) -> None:
-        """Django's field cleaning, without form-level hooks (none here), and memoized per field:
-        cleaning is a pure function of the field and its value, and between two keystrokes of
-        the live preview only one value changes."""
+        """Django's field cleaning (there are no form-level hooks here), memoized per field:
+        cleaning is a pure function of the field and its raw values, and between two keystrokes
+        of the live preview only one value changes. Also computes what `value` answers."""
         self._errors = ErrorDict(renderer=self.renderer)
         self.cleaned_data = {}
+        self._values: dict[str, object] = {}
         for name, field in self.fields.items():
-            value = field.widget.value_from_datadict(self.data, self.files, name)
+            raw = self.raw.get(name) or None
+            key = tuple(raw) if raw is not None else None
             memo = field.__dict__.setdefault("_wizard_cleaned", {})
-            key = value if isinstance(value, (str, bool)) or value is None else repr(value)
-            found = memo.get(key, _MISSING)
-            if found is _MISSING:
-                try:
-                    found = field.clean(value)
-                except ValidationError as e:
-                    found = e
+            found = memo.get(key)
+            if found is None:
+                found = self._clean_field(field, name, raw)
                 if len(memo) >= _CLEANED_MAX:
                     memo.clear()
                 memo[key] = found
-            if isinstance(found, ValidationError):
-                self.add_error(name, found)
+            cleaned, self._values[name] = found
+            if isinstance(cleaned, ValidationError):
+                self.add_error(name, cleaned)
             else:
-                self.cleaned_data[name] = found
+                self.cleaned_data[name] = cleaned
+
+    def _clean_field(self, field: forms.Field, name: str, raw: list[str] | None) -> tuple:
+        """(cleaned value or the ValidationError, the value `value` returns or _MISSING)."""
+        try:
+            cleaned = field.clean(field.widget.value_from_datadict(self.data, self.files, name))
+        except ValidationError as e:
+            cleaned = e
+        if isinstance(field, forms.BooleanField):
+            return cleaned, (raw or [""])[-1] not in ("", "off", "false", "0")
+        if raw is None:
+            return cleaned, _MISSING
+        text = _CONTROL.sub("", raw[-1]).strip()
+        if isinstance(field, forms.IntegerField):
+            try:
+                number = int(text)
+            except ValueError:
+                return cleaned, _MISSING
+            return cleaned, number if abs(number) <= MAX_INT else _MISSING
+        ok = cleaned is not None and not isinstance(cleaned, ValidationError)
+        return cleaned, cleaned if ok else text
 
     # list editors ----------------------------------------------------------------------------
 

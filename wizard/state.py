@@ -218,7 +218,7 @@ def _changes_of(applied: Plan, target: str) -> dict:
 
 
 def _section_changes(step: steps.Step, raw: RawData, target: str) -> dict:
-    key = (step.slug, target, tuple(sorted((k, tuple(v)) for k, v in raw.items())))
+    key = (step.slug, target, repr(raw))  # raw is a dict of lists of str: repr is exact
     found = _SECTIONS_CACHE.get(key)
     if found is None:
         found = _changes_of(step.form_class(raw, target=target).apply(Plan(target=target)), target)

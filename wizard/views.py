@@ -16,6 +16,7 @@ from wizard.core.readiness import readiness
 from wizard.core.values import to_yaml
 from wizard.forms import StartForm, raw_of
 from wizard.state import WizardState
+from wizard.templatetags import wizard_tags as tags
 
 ZIP_NAME = "bundle.zip"
 
@@ -62,8 +63,18 @@ def preview(request: HttpRequest, slug: str) -> HttpResponse:
     """The values file and this step's findings with the unsaved input applied; writes nothing."""
     spec = _step_or_404(slug)
     state = WizardState(request.session)
-    context = _step_context(state, spec, {slug: raw_of(request.POST)}, live=True)
-    return render(request, "wizard/partials/_preview_response.html", context)
+    c = _step_context(state, spec, {slug: raw_of(request.POST)}, live=True)
+    # Built from the same tags the step page uses, without a template: this answers keystrokes.
+    return HttpResponse(
+        "\n".join(
+            (
+                tags.values_block(c["values"], spec),
+                tags.step_findings(c["form"], c["show_findings"], oob=True),
+                tags.nav(c["nav"], True, oob=True),
+                tags.oob_msgs(c["form"]),
+            )
+        )
+    )
 
 
 @require_GET

@@ -61,15 +61,81 @@ def oob_msgs(form) -> str:
     escaped; only escaped pieces and fixed markup are joined."""
     slots = []
     for name in form.slot_names():
+        msgs = form.messages_for(name)
+        if not msgs:
+            slots.append(_empty_slot(name))
+            continue
         inner = "".join(
             f'<p class="msg msg-{escape(m.severity)}" data-code="{escape(m.code)}">'
             f'<span class="sev">{escape(m.severity)}</span> {escape(m.text)}</p>'
-            for m in form.messages_for(name)
+            for m in msgs
         )
         slots.append(
             f'<div id="msgs-{escape(name)}" class="field-msgs" hx-swap-oob="true">{inner}</div>\n'
         )
     return mark_safe("".join(slots))
+
+
+_EMPTY_SLOTS: dict[str, str] = {}
+
+
+def _empty_slot(name: str) -> str:
+    found = _EMPTY_SLOTS.get(name)
+    if found is None:
+        found = f'<div id="msgs-{escape(name)}" class="field-msgs" hx-swap-oob="true"></div>\n'
+        if len(_EMPTY_SLOTS) < 4096:
+            _EMPTY_SLOTS[name] = found
+    return found
+
+
+def _oob(oob: bool) -> str:
+    return ' hx-swap-oob="true"' if oob else ""
+
+
+@register.simple_tag
+def values_block(values, step=None, oob: bool = False) -> str:
+    """The values.yaml preview box (the live preview sends it on every keystroke)."""
+    text = values() if callable(values) else values
+    section = f' data-section="{escape(step.title)}"' if step else ""
+    return mark_safe(
+        f'<div id="values-preview" class="code-block"{_oob(oob)}>\n'
+        '  <div class="code-head"><span>values.yaml</span><button type="button" '
+        'class="copy button small" data-copy="values-yaml" hidden>Copy</button></div>\n'
+        f'  <pre id="values-yaml" tabindex="0"{section}><code>{escape(text)}</code></pre>\n'
+        "</div>"
+    )
+
+
+_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@register.simple_tag
+def step_findings(form, show: bool, blocked: bool = False, oob: bool = False) -> str:
+    """The step's summary of findings above the form (an aria-live region)."""
+    inner = ""
+    msgs = form.all_messages() if show else []
+    if msgs:
+        items = []
+        for m in msgs:
+            text = escape(m.text)
+            if m.field:
+                text = f'<a href="#id_{escape(m.field)}">{text}</a>'
+            items.append(
+                f'      <li class="msg msg-{escape(m.severity)}" data-code="{escape(m.code)}">'
+                f'<span class="sev">{escape(m.severity)}</span> {text}</li>\n'
+            )
+        error = form.has_errors()
+        kind = "summary summary-error" if error else "summary"
+        focus = ' tabindex="-1" autofocus' if blocked else ""
+        title = "Fix before downloading" if error else "Worth a look"
+        inner = (
+            f'\n  <div class="{kind}"{focus}>\n    <h2 class="summary-title">{title}</h2>\n'
+            f"    <ul>\n{''.join(items)}    </ul>\n  </div>\n"
+        )
+    return mark_safe(
+        f'<div id="step-findings" class="step-findings" aria-live="polite"{_oob(oob)}>'
+        f"{inner}</div>"
+    )
 
 
 # Rendered navigators by their items: the nav is the same for most keystrokes of the preview.
