@@ -40,14 +40,103 @@ QuotingDumper.add_representer(dict, _represent_dict)
 
 def dump(data: object) -> str:
     """Block-style YAML with every string double-quoted."""
+    if _LIBYAML:
+        try:
+            return _dump_fast(data)
+        except _NotSimple:
+            pass
+    return _dump_pyyaml(data)
+
+
+def _dump_pyyaml(data: object) -> str:
     return yaml.dump(
         data,
         Dumper=QuotingDumper,
         sort_keys=False,
         default_flow_style=False,
         allow_unicode=True,
-        width=4096,
+        width=_WIDTH,
     )
+
+
+_WIDTH = 4096
+# The fast path copies libyaml's emitter; PyYAML's pure-Python one differs in small ways (a `...`
+# after a top-level plain scalar, `? ""` for an empty key).
+_LIBYAML = _Dumper is not yaml.SafeDumper
+# Printable ASCII but `"` and `\`: what libyaml writes between double quotes as it is.
+_SIMPLE = re.compile(r"[ !#-\[\]-~]*\Z")
+# libyaml writes a longer key as a `? key` complex key.
+_SIMPLE_KEY_MAX = 128
+
+
+class _NotSimple(Exception):
+    """The data needs something the fast path does not write; PyYAML dumps it instead."""
+
+
+def _dump_fast(data: object) -> str:
+    """The bytes `_dump_pyyaml(data)` returns, for JSON-like data with simple strings, without
+    PyYAML's Python representer and serializer (the live preview dumps on every keystroke)."""
+    lines: list[str] = []
+    if type(data) in (dict, list) and data:
+        _write_block(data, "", "", lines)
+    else:
+        lines.append(_flat(data))
+    # libyaml folds a double-quoted string at a space once the line passes the width.
+    if max(map(len, lines)) > _WIDTH:
+        raise _NotSimple
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _write_block(data: dict | list, first: str, indent: str, lines: list[str]) -> None:
+    """Append a non-empty dict or list; `first` starts its first line, `indent` the others."""
+    if type(data) is dict:
+        for key, value in data.items():
+            head = f"{first}{_key(key)}:"
+            first = indent
+            if type(value) is dict and value:
+                lines.append(head)
+                _write_block(value, indent + "  ", indent + "  ", lines)
+            elif type(value) is list and value:
+                lines.append(head)
+                # libyaml does not indent the `- ` items of a list under a key.
+                _write_block(value, indent, indent, lines)
+            else:
+                lines.append(f"{head} {_flat(value)}")
+    else:
+        for item in data:
+            head = f"{first}- "
+            first = indent
+            if type(item) in (dict, list) and item:
+                _write_block(item, head, indent + "  ", lines)
+            else:
+                lines.append(head + _flat(item))
+
+
+def _key(key: object) -> str:
+    if type(key) is not str or len(key) > _SIMPLE_KEY_MAX:
+        raise _NotSimple
+    if _PLAIN_KEY.match(key) and key.lower() not in _RESERVED:
+        return key
+    return _flat(key)
+
+
+def _flat(value: object) -> str:
+    """A scalar, `{}` or `[]` on one line, as libyaml writes it."""
+    kind = type(value)
+    if kind is str and _SIMPLE.match(value):
+        return f'"{value}"'
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return str(value)
+    if value is None:
+        return "null"
+    if kind is dict and not value:
+        return "{}"
+    if kind is list and not value:
+        return "[]"
+    raise _NotSimple
 
 
 def comment(text: str) -> str:
