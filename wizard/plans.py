@@ -17,6 +17,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from wizard.core import codec
 from wizard.core.plan import SECTIONS, Plan
@@ -78,6 +79,17 @@ def get_shared(share_id: str) -> SavedPlan | None:
     if parsed is None:
         return None
     return SavedPlan.objects.filter(share_id=parsed).first()
+
+
+def shared_revision(share_id: str, number: int | None = None) -> Revision | None:
+    """A revision (the latest when `number` is None) with its plan, in one query; None if either
+    is unknown."""
+    parsed = parse_share_id(share_id)
+    if parsed is None:
+        return None
+    found = Revision.objects.select_related("saved_plan").filter(saved_plan__share_id=parsed)
+    wanted = F("saved_plan__latest_number") if number is None else number
+    return found.filter(number=wanted).first()
 
 
 def get_by_key(key: str) -> SavedPlan | None:

@@ -7,15 +7,20 @@ same 404 as an unknown one.
 
 from __future__ import annotations
 
+import functools
+import json
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from wizard import plans
-from wizard.core import bundle
+from wizard.core import bundle, codec
 from wizard.core.checks import check, has_errors
 from wizard.models import Revision, SavedPlan
 from wizard.ratelimit import rate_limited
@@ -130,13 +135,26 @@ def take_latest(request: HttpRequest) -> HttpResponse:
 
 
 def _plan_context(saved: SavedPlan, rev: Revision) -> dict:
-    plan = plans.plan_of(rev)
-    findings = check(plan)
-    files = bundle.render_files(plan)
     return {
+        **_rendered(_data_key(rev)),
         "saved": saved,
         "rev": rev,
         "is_latest": rev.number == saved.latest_number,
+    }
+
+
+def _data_key(rev: Revision) -> str:
+    return json.dumps(rev.data, sort_keys=True, separators=(",", ":"))
+
+
+# What a page shows of a revision is a pure function of its data (revisions never change), so it
+# is computed once per process, keyed by that data: never by row id, which SQLite may reuse.
+@functools.lru_cache(maxsize=64)
+def _rendered(data_key: str) -> dict:
+    plan = codec.from_dict(json.loads(data_key))
+    findings = check(plan)
+    files = bundle.render_files(plan)
+    return {
         "plan": plan,
         "plan_json": bundle.plan_json(plan),
         "findings": findings,
@@ -144,20 +162,33 @@ def _plan_context(saved: SavedPlan, rev: Revision) -> dict:
         "values_yaml": files[bundle.VALUES_FILE],
         "runbook_md": files[bundle.RUNBOOK_FILE],
         "files": [*files, bundle.PLAN_FILE, ZIP_FILE],
-        "history": plans.history(saved),
     }
+
+
+@functools.lru_cache(maxsize=64)
+def _revision_body(data_key: str, share_id: str, number: int) -> str:
+    """The share page's sections about the plan itself (no token, no nonce: same for everyone)."""
+    context = {**_rendered(data_key), "share_id": share_id, "number": number}
+    return mark_safe(render_to_string("share/_revision_body.html", context))
+
+
+def _shared_page(request: HttpRequest, share_id: str, number: int | None) -> HttpResponse:
+    rev = plans.shared_revision(share_id, number)
+    if rev is None:
+        raise Http404("No such plan or revision.")
+    context = _plan_context(rev.saved_plan, rev)
+    context["body"] = _revision_body(_data_key(rev), share_id, rev.number)
+    return render(request, "share/plan.html", context)
 
 
 @require_GET
 def shared_plan(request: HttpRequest, share_id: str) -> HttpResponse:
-    saved = _shared(share_id)
-    return render(request, "share/plan.html", _plan_context(saved, _revision(saved, None)))
+    return _shared_page(request, share_id, None)
 
 
 @require_GET
 def shared_revision(request: HttpRequest, share_id: str, number: int) -> HttpResponse:
-    saved = _shared(share_id)
-    return render(request, "share/plan.html", _plan_context(saved, _revision(saved, number)))
+    return _shared_page(request, share_id, number)
 
 
 @require_GET
