@@ -13,13 +13,11 @@ import json
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from wizard import plans
+from wizard import pagecache, plans
 from wizard.core import bundle, codec
 from wizard.core.checks import check, has_errors
 from wizard.models import Revision, SavedPlan
@@ -165,20 +163,22 @@ def _rendered(data_key: str) -> dict:
     }
 
 
-@functools.lru_cache(maxsize=64)
-def _revision_body(data_key: str, share_id: str, number: int) -> str:
-    """The share page's sections about the plan itself (no token, no nonce: same for everyone)."""
-    context = {**_rendered(data_key), "share_id": share_id, "number": number}
-    return mark_safe(render_to_string("share/_revision_body.html", context))
-
-
 def _shared_page(request: HttpRequest, share_id: str, number: int | None) -> HttpResponse:
-    rev = plans.shared_revision(share_id, number)
-    if rev is None:
+    ref = plans.shared_ref(share_id, number)
+    if ref is None:
         raise Http404("No such plan or revision.")
-    context = _plan_context(rev.saved_plan, rev)
-    context["body"] = _revision_body(_data_key(rev), share_id, rev.number)
-    return render(request, "share/plan.html", context)
+    number, latest = ref
+
+    def context() -> dict:
+        rev = plans.shared_revision(share_id, number)
+        if rev is None:  # deleted since
+            raise Http404("No such plan or revision.")
+        return _plan_context(rev.saved_plan, rev)
+
+    # The page of a revision is the same for every visitor (revisions never change; the latest
+    # number is in the key for the "latest" mark and the history count).
+    key = ("share", share_id, number, latest)
+    return pagecache.render_same_for_all(request, key, "share/plan.html", context)
 
 
 @require_GET

@@ -354,3 +354,51 @@ def test_save_from_a_step_keeps_what_was_typed_on_that_step(client):
     assert response.status_code == 302 and response["Location"].startswith("/e/")
     assert Revision.objects.get().data["database"]["host"] == "typed-just-now.example.com"
     assert wizard_plan(client).database.host == "typed-just-now.example.com"
+
+
+# --- share pages rendered once per process (wizard/pagecache.py) -------------------------------
+
+
+def test_a_share_page_served_again_carries_each_visitors_own_token_and_nonce(client):
+    saved, _ = save_new(client)
+    url = share_url(saved)
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    a, b = first.get(url), second.get(url)
+    assert b.context is None  # the second view is the kept page, not a new rendering
+    token = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+    assert token.sub(b"", without_per_response_tokens(a.content)) == token.sub(
+        b"", without_per_response_tokens(b.content)
+    )
+    for response in (a, b):
+        nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+        assert set(re.findall(rb'nonce="([^"]*)"', response.content)) == {nonce.encode()}
+    mine = token.search(b.content).group(1).decode()
+    forked = second.post(f"{url}fork/", {"revision": "1", "csrfmiddlewaretoken": mine})
+    assert forked.status_code == 302 and forked["Location"].startswith("/e/")
+
+
+def test_a_flash_message_on_a_share_page_reaches_only_its_visitor(client):
+    saved, _ = save_new(client)
+    url = share_url(saved)
+    Client().get(f"{url}r/1/")
+    open_wizard_on(client, replace(example(), release="second"))
+    shown = client.post("/plans/save/", follow=True)
+    assert b"Saved as revision 2." in shown.content
+    assert b"Saved as revision" not in Client().get(f"{url}r/2/").content
+
+
+def test_a_kept_share_page_follows_new_revisions(client):
+    saved, _ = save_new(client)
+    url = share_url(saved)
+    assert b"This is an older revision" not in Client().get(f"{url}r/1/").content
+    open_wizard_on(client, replace(example(), release="second"))
+    client.post("/plans/save/")
+    again = Client().get(f"{url}r/1/").content
+    assert b"This is an older revision" in again and b"History (2)" in again
+    assert b"<code>second</code>" in Client().get(url).content
+
+
+def test_huge_or_zero_revision_numbers_are_404(client):
+    saved, _ = save_new(client)
+    for number in (0, 2**31, 10**30):
+        assert client.get(f"{share_url(saved)}r/{number}/").status_code == 404
