@@ -123,14 +123,16 @@ class WizardState:
             "migration": codec.to_dict(plan)["migration"],
         }
 
-    def save_step(self, slug: str, data) -> None:
-        """Keep what was posted for a step (only the step's own fields), valid or not."""
+    def save_step(self, slug: str, data) -> StepForm:
+        """Keep what was posted for a step (only the step's own fields), valid or not; returns the
+        step's form bound to it (for `build(bound=...)`)."""
         form = self.form(slug, raw_of(data))
         stored = self._stored(create=True)
         stored["steps"][slug] = {k: v for k, v in form.raw.items() if k in form.fields}
         if slug not in stored["visited"]:
             stored["visited"].append(slug)
         self.session.modified = True
+        return form
 
     def edit_rows(self, slug: str, data, kind: str, target: str) -> tuple[str | None, str]:
         """Keep what was posted, with a row added to list `target` ("add") or row `target`
@@ -177,12 +179,16 @@ class WizardState:
             return ()
 
     def build(
-        self, overrides: dict[str, RawData] | None = None, only: str | None = None
+        self,
+        overrides: dict[str, RawData] | None = None,
+        only: str | None = None,
+        bound: StepForm | None = None,
     ) -> tuple[Plan, dict[str, StepForm]]:
         """The plan and the bound form of every step (`overrides` replaces steps' data unsaved).
 
         With `only`, just that step's form is returned: the other steps' answers come from a
         per-process cache keyed by their raw data, so the live preview binds one form, not seven.
+        `bound` is that step's form already bound to its current data (see `save_step`).
         """
         overrides = overrides or {}
         target = self.target
@@ -196,7 +202,8 @@ class WizardState:
                     step, self.raw(step.slug) if data is None else data, target
                 )
                 continue
-            form = self.form(step.slug, data)
+            form = bound if bound is not None and bound.slug == step.slug else None
+            form = form or self.form(step.slug, data)
             changes |= _changes_of(form.apply(Plan(target=target)), target)
             forms[step.slug] = form
         return replace(plan, **changes), forms

@@ -43,7 +43,7 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
         if request.htmx:
             return _render_step(request, state, spec, focus=focus)
         return redirect(reverse("wizard:step", args=[slug]) + f"#id_{anchor}")
-    state.save_step(slug, request.POST)
+    form = state.save_step(slug, request.POST)
     if action.kind == "save":  # save at any point: this step's typing first, then the whole plan
         return share_views.save(request)
     if action.kind == "goto":
@@ -51,7 +51,7 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
     if action.kind == "back":
         before = steps.previous(slug)
         return redirect(_url_of(before.slug) if before else reverse("wizard:start"))
-    response = _render_step(request, state, spec, blocking=True)
+    response = _render_step(request, state, spec, blocking=True, bound=form)
     if response is not None:
         return response
     after = steps.following(slug)
@@ -143,8 +143,10 @@ def _url_of(slug: str) -> str:
     return reverse("wizard:review") if slug == "review" else reverse("wizard:step", args=[slug])
 
 
-def _step_context(state: WizardState, spec: steps.Step, overrides=None, live=False) -> dict:
-    plan, forms = state.build(overrides, only=spec.slug)
+def _step_context(
+    state: WizardState, spec: steps.Step, overrides=None, live=False, bound=None
+) -> dict:
+    plan, forms = state.build(overrides, only=spec.slug, bound=bound)
     findings = check(plan)
     form = forms[spec.slug]
     shown = live or spec.slug in state.visited
@@ -166,9 +168,11 @@ def _step_context(state: WizardState, spec: steps.Step, overrides=None, live=Fal
     }
 
 
-def _render_step(request, state, spec, focus=None, blocking=False) -> HttpResponse | None:
+def _render_step(
+    request, state, spec, focus=None, blocking=False, bound=None
+) -> HttpResponse | None:
     """The step page (a partial for htmx); with `blocking`, None unless the step has errors."""
-    context = _step_context(state, spec)
+    context = _step_context(state, spec, bound=bound)
     if blocking and not context["form"].has_errors():
         return None
     context["focus"] = focus
