@@ -253,7 +253,7 @@ def import_values(request: HttpRequest) -> JsonResponse:
     except safeyaml.YamlRefused as exc:
         raise ApiError(400, "invalid_yaml", exc.message, line=exc.line) from None
     try:
-        result = run_import(values, target)
+        result = run_import(values, target, owned=True)
     except safeyaml.YamlRefused as exc:  # too large for a plan
         raise ApiError(400, "import_refused", exc.message, line=exc.line) from None
     if result.ambiguous:

@@ -43,14 +43,14 @@ class ImportForm(forms.Form):
         field = "file" if upload is not None else "text"
         raw = upload.read(cap + 1) if upload is not None else text.encode("utf-8")
         try:
-            data["values"] = safeyaml.load_values(raw)
+            values = safeyaml.load_values(raw)
         except safeyaml.YamlRefused as exc:
             where = f"Line {exc.line}: " if exc.line else ""
             self.add_error(field, forms.ValidationError(where + exc.message, code="refused"))
             return data
         target = None if data.get("target") in (None, "auto") else data["target"]
         try:
-            result = import_values(data["values"], target)
+            result = import_values(values, target, owned=True)
         except safeyaml.YamlRefused as exc:  # too large for a plan
             self.add_error(field, forms.ValidationError(exc.message, code="refused"))
             return data

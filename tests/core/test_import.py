@@ -1,15 +1,29 @@
 """Importer: target detection, the mapping of chart keys to the plan, kept values, pitfalls,
 secrets and migration. Plain pytest, no Django."""
 
+import difflib
 import json
+from dataclasses import replace
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from tests.core.test_import_fuzz import values_files
 from tests.import_files import SECRET_MARKER, V06_GUIDE, V2_PITFALLS, V2_REALISTIC
+from tests.strategies import any_plans, kept_values
 from wizard.core import codec, safeyaml, values
-from wizard.core.importer import import_values, migration_markdown
-from wizard.core.plan import Label, Toleration
+from wizard.core.importer import (
+    ImportRefused,
+    _close_key,
+    _key_index,
+    _with_kept,
+    import_values,
+    known_keys,
+    migration_markdown,
+)
+from wizard.core.plan import TARGETS, Label, Toleration
 
 
 def imp(text: str, target: str | None = None):
@@ -348,3 +362,103 @@ def test_a_plan_string_over_the_codec_limit_is_refused():
 
     with pytest.raises(ImportRefused):
         imp("gateway: {replicas: 1}\ningress: {enabled: true, hostName: " + "a" * 2000 + "}\n")
+
+
+# --- the fast paths give what the plain ones gave ---------------------------------------------
+
+
+def _result_json(result) -> str:
+    plan = codec.to_dict(result.plan) if result.plan else None
+    return repr((plan, result.target, result.detected, result.ambiguous, result.findings,
+                 result.kept_keys, result.secrets_found, result.migration))  # fmt: skip
+
+
+_SHARED_YAML = (
+    "gateway: &g {replicas: 2, password: s3cr3t, service: {type: NodePort}}\n"
+    "agent: *g\nconnections: [*g, *g]\nnodeSelector: &n {polyaxon: core}\n"
+    "tolerations: [{key: polyaxon, value: core, effect: NoSchedule}]\nextra: {sel: *n}\n"
+)
+
+
+@pytest.mark.parametrize("text", [V2_REALISTIC, V06_GUIDE, V2_PITFALLS, _SHARED_YAML])
+@pytest.mark.parametrize("target", [None, "v2", "v0.6"])
+def test_an_owned_import_gives_what_a_copying_import_gives(text, target):
+    copied, owned = safeyaml.load_values(text), safeyaml.load_values(text)
+    assert _result_json(import_values(owned, target, owned=True)) == _result_json(
+        import_values(copied, target)
+    )
+
+
+@pytest.mark.parametrize("text", [V2_REALISTIC, V06_GUIDE, V2_PITFALLS, _SHARED_YAML])
+def test_a_copying_import_leaves_the_callers_values_alone(text):
+    given = safeyaml.load_values(text)
+    snapshot = repr(given)
+    import_values(given, "v2")
+    assert repr(given) == snapshot
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(values_files(), st.sampled_from([None, "v2", "v0.6"]))
+def test_an_owned_import_of_any_shape_gives_what_a_copying_import_gives(tree, target):
+    text = json.dumps(tree)
+    outcomes = []
+    for owned in (False, True):
+        try:
+            outcomes.append(_result_json(import_values(json.loads(text), target, owned=owned)))
+        except ImportRefused as exc:
+            outcomes.append(str(exc))
+    assert outcomes[0] == outcomes[1]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(any_plans(), kept_values)
+def test_the_export_the_findings_compare_with_is_what_to_values_writes(plan, kept):
+    plan = replace(plan, kept=kept, migration=())
+    rendered = values.to_values(replace(plan, kept={}))
+    assert repr(_with_kept(rendered, plan.kept)) == repr(values.to_values(plan))  # order too
+
+
+@st.composite
+def typos(draw, keys: list[str]) -> str:
+    """One of `keys` with a typo or two (letters dropped, doubled, swapped, changed case or
+    added), or any text."""
+    word = draw(st.sampled_from(keys) | st.text("aeinorstlcdupmghbyfkATSNR019-_.", max_size=24))
+    for _ in range(draw(st.integers(0, 3))):
+        if not word:
+            break
+        at = draw(st.integers(0, len(word) - 1))
+        edit = draw(st.sampled_from(["drop", "double", "swap", "case", "insert"]))
+        if edit == "drop":
+            word = word[:at] + word[at + 1 :]
+        elif edit == "double":
+            word = word[: at + 1] + word[at:]
+        elif edit == "swap" and at + 1 < len(word):
+            word = word[:at] + word[at + 1] + word[at] + word[at + 2 :]
+        elif edit == "case":
+            word = word[:at] + word[at].swapcase() + word[at + 1 :]
+        else:
+            word = word[:at] + draw(st.sampled_from("aesx-_1Q")) + word[at:]
+    return word
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.sampled_from(TARGETS), st.data())
+def test_did_you_mean_is_what_difflib_would_say(target, data):
+    known, index, bits = _key_index(target)
+    parent = data.draw(st.sampled_from(sorted(index)))
+    keys = sorted({p.rpartition(".")[2] for p in known if p.rpartition(".")[0] == parent})
+    word = data.draw(typos(keys))
+    expected = difflib.get_close_matches(word, keys, 1, 0.75)
+    assert _close_key(word, index[parent], bits) == (expected[0] if expected else None)
+
+
+def test_each_of_many_unknown_keys_gets_difflibs_did_you_mean_or_none():
+    keys = [f"gatewy{i}" for i in range(150)] + [f"ingres{i}" for i in range(150)]
+    text = "gateway: {replicas: 1}\n" + "".join(f"{key}: 1\n" for key in keys)
+    result = imp(text, "v2")
+    roots = sorted({p for p in known_keys("v2") if "." not in p})
+    for key in keys:
+        close = difflib.get_close_matches(key, roots, 1, 0.75)
+        (finding,) = [f for f in result.findings if f.path == key]
+        assert finding.code == ("key_typo" if close else "unknown_key")
+        assert not close or f"did you mean {close[0]}?" in finding.message

@@ -2,9 +2,12 @@
 
 import time
 from pathlib import Path
+from unittest import mock
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from wizard.core import safeyaml
 from wizard.core.safeyaml import YamlRefused
@@ -144,3 +147,205 @@ def test_what_loads_is_never_deeper_than_a_plan_can_keep():
 
     assert safeyaml.MAX_DEPTH < codec.MAX_KEPT_DEPTH
     safeyaml.load_values(deep_block(safeyaml.MAX_DEPTH - 1))
+
+
+# --- the single pass reads exactly what the reference reader (caps, then PyYAML) reads --------
+
+PLAIN_WORDS = ["core", "a b", "yes", "No", "on", "OFF", "y", "n", "~", "null", "Null", "", "0",
+               "-0", "+12", "0x1F", "0b101", "017", "08", "1_000", "1:20", "-1:30:00", "3.14",
+               "+.5", "1e3", "1.0e+3", "6.8523015e+5", "-1_0.5", "190:20:30.15", "true", "FALSE",
+               "2024-01-31", "2001-12-14t21:59:43.10-05:00", ".nan", ".NaN", ".inf", "-.Inf",
+               "1.0e+400", "=", "<<", "1" + "0" * 5000, "0o17", "x: y"]  # fmt: skip
+TAGGED = ["!!str 12", '!!int "12"', "!!float 1", "!!bool maybe", "!!null x", "! 12", '! "12"',
+          "!!binary aGk=", "!Ref x", "!!python/name:os.system", "!!timestamp 2020-01-01",
+          "!!merge x", "!!value x", "!!set {a}", "!!map {a: 1}", "!!seq [1]", "!!omap [a: 1]"]  # fmt: skip
+KEYS = ["a", "b", "name", '"a"', "'b'", "80", "true", "~", "<<", "=", "1.5", "2024-01-31",
+        "? [x]", "? {k: v}", "&k a", "*k", '"<<"']  # fmt: skip
+
+
+def _scalar_text(draw, plain_only: bool) -> str:
+    if plain_only:
+        return draw(st.sampled_from(["core", "a b", "yes", "~", "", "0", "+12", "0x1F", "017",
+                                     "1_000", "1:20", "3.14", "1e3", "1.0e+3", "-.5", "null",
+                                     '"80"', "'x y'", '"2024-01-31"', '".nan"', '"\\t"']))  # fmt: skip
+    pools = [PLAIN_WORDS, PLAIN_WORDS, TAGGED, ['"80"', "'it''s'", '"\\u00e9"', '""', '".inf"']]
+    return draw(st.sampled_from(draw(st.sampled_from(pools))))
+
+
+@st.composite
+def yaml_nodes(draw, depth: int = 0, plain_only: bool = False, aliases: bool = True) -> tuple:
+    """("map", props, [(key, node)]) / ("seq", props, [node]) / ("scalar", text) / ("alias", name).
+
+    plain_only: no tags, no anchors, string keys given once, aliases only to `x` (defined first).
+    """
+    anchors = ["x", "y"]
+    props = ""
+    if not plain_only and draw(st.integers(0, 7)) == 0:
+        props = f"&{draw(st.sampled_from(anchors))} "
+    if not plain_only and draw(st.integers(0, 20)) == 0:
+        props += draw(st.sampled_from(["!!map ", "!!seq ", "! ", "!Thing "]))
+    kinds = ["scalar"] * 4 + ["alias"] * aliases + ["map", "map", "seq"] * (depth < 4)
+    kind = draw(st.sampled_from(kinds))
+    if kind == "alias":
+        return ("alias", "x" if plain_only else draw(st.sampled_from([*anchors, "undefined"])))
+    if kind == "scalar":
+        return ("scalar", props + _scalar_text(draw, plain_only))
+    size = draw(st.integers(0, 4))
+    children = [draw(yaml_nodes(depth + 1, plain_only, aliases)) for _ in range(size)]
+    if kind == "seq":
+        return ("seq", props, children)
+    keys = st.sampled_from(["a", "b", "c", "name", "'q'"])
+    if not plain_only:
+        keys = keys | st.sampled_from(KEYS)
+    chosen = draw(st.lists(keys, min_size=size, max_size=size, unique=plain_only))
+    return ("map", props, list(zip(chosen, children, strict=True)))
+
+
+def _flow(node) -> str:
+    if node[0] == "scalar":
+        return node[1] or '""' if node[1] in ("", "x: y") else node[1]
+    if node[0] == "alias":
+        return f"*{node[1]}"
+    props, children = node[1], node[2]
+    if node[0] == "seq":
+        return props + "[" + ", ".join(_flow(c) for c in children) + "]"
+    return props + "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in children) + "}"
+
+
+def _block(node, indent: int, flow_below: int) -> str:
+    """Block style down to `flow_below` levels, flow style under it."""
+    pad = " " * indent
+    if node[0] not in ("map", "seq") or not node[2] or flow_below <= 0:
+        return f"{pad}{_flow(node)}\n"
+    props, children = node[1].strip(), node[2]
+    lines = [f"{pad}{props}\n"] if props else []
+    for item in children:
+        child = item if node[0] == "seq" else item[1]
+        head = f"{pad}- " if node[0] == "seq" else f"{pad}{item[0]}: "
+        if child[0] in ("map", "seq") and child[2] and flow_below > 1:
+            lines.append(
+                head.rstrip() + (" " + child[1].strip() if child[1].strip() else "") + "\n"
+            )
+            lines.append(_block((child[0], "", child[2]), indent + 2, flow_below - 1))
+        else:
+            lines.append(head + _flow(child) + "\n")
+    return "".join(lines)
+
+
+@st.composite
+def yaml_texts(draw, plain_only: bool = False) -> str:
+    root = draw(yaml_nodes(plain_only=plain_only))
+    if plain_only:
+        anchored = draw(yaml_nodes(plain_only=True, aliases=False))
+        anchored = (anchored[0], "&x " + anchored[1], *anchored[2:])
+        root = (
+            "map",
+            "",
+            [("def", anchored), ("top", root), ("other", draw(yaml_nodes(plain_only=True)))],
+        )
+    elif draw(st.integers(0, 5)):
+        root = ("map", "", [("top", root), ("other", draw(yaml_nodes()))])
+    text = _block(root, 0, draw(st.integers(0, 5)))
+    if not plain_only:
+        text = draw(st.sampled_from(["", "---\n", "%YAML 1.1\n---\n"])) + text
+        if draw(st.integers(0, 3)) == 0:
+            text += draw(st.sampled_from(["...\n", "---\nb: 1\n", "x: [\n", "  - bad\n"]))
+        for _ in range(draw(st.integers(0, 2)) if draw(st.integers(0, 3)) == 0 else 0):
+            # now and then, break it somewhere
+            at = draw(st.integers(0, len(text)))
+            text = (
+                text[:at]
+                + draw(st.sampled_from(["", ":", "-", "[", "}", "\n  ", "&x ", "*"]))
+                + text[at + 1 :]
+            )
+    return text
+
+
+def _outcome(read, text: str) -> tuple:
+    """What reading gives, comparable across readers: types, key order and aliasing included."""
+    try:
+        value = read(text)
+    except YamlRefused as exc:
+        return ("refused", exc.message, exc.line)
+    except safeyaml._NotPlain:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever the reference raises, the same
+        return ("raised", type(exc).__name__, str(exc))
+    return ("read", repr(value), _sharing(value))
+
+
+def _sharing(value, seen: dict | None = None, out: list | None = None) -> list:
+    """The order in which containers are first met, so shared (aliased) objects show."""
+    seen, out = ({}, []) if seen is None else (seen, out)
+    if isinstance(value, dict | list):
+        out.append(seen.setdefault(id(value), len(seen)))
+        if len(out) == len(seen) or out[-1] == len(seen) - 1:
+            for child in value.values() if isinstance(value, dict) else value:
+                _sharing(child, seen, out)
+    return out
+
+
+def _pyyaml_safe(text: str):
+    """PyYAML's own safe reading with libyaml (the loader the single pass builds on)."""
+    loader = yaml.CSafeLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+def _reference(text: str):
+    """load_values as it was: the caps over the whole stream, then PyYAML's safe constructor."""
+    with mock.patch.object(safeyaml, "_read_streamed", side_effect=safeyaml._NotPlain):
+        return safeyaml.load_values(text)
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(yaml_texts())
+def test_any_document_reads_or_is_refused_exactly_as_by_the_reference_reader(text):
+    assert _outcome(safeyaml.load_values, text) == _outcome(_reference, text)
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(yaml_texts())
+def test_the_single_pass_reads_a_document_as_the_reference_does_or_hands_it_over(text):
+    try:
+        streamed = _outcome(safeyaml._read_streamed, text)
+    except safeyaml._NotPlain:
+        return
+    expected = _outcome(safeyaml._read_two_pass, text)
+    assert streamed == expected
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(yaml_texts(plain_only=True))
+def test_a_plain_document_is_read_in_one_pass_as_pyyaml_reads_it(text):
+    value = safeyaml._read_streamed(text)  # never handed over: no tags, merges or bad keys
+    reference = _pyyaml_safe(text)
+    assert repr(value) == repr(reference)
+    assert _sharing(value) == _sharing(reference)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [*(text for text, _ in HOSTILE.values()),
+     "a: &x {b: 1}\nc: *x\nd: *x\n", "base: &b {cpu: 1}\nagent:\n  <<: *b\n  cpu: 2\n",
+     "a: [[.nan]]\nb: {c: 1, c: 2}\n", "- .nan\n", "a: ! 12\n", "a: !!bool maybe\n",
+     "a: &x 1\nb: &x 2\n", "a: *nope\n", "&k a: 1\nb: *k\n", "*k : 1\n", "a: 1\n" * 3,
+     "x: " + "[" * 40 + "]" * 40 + "\nx: 1\n", "a: {b: 1, b: 2}\n---\nc: 1\n",
+     "a: 2024-01-31\nb: [1, 2\n", "? [a]\n: 1\nb: " + "[" * 40 + "]" * 40 + "\n",
+     "a: " + "1" * 5000 + "\n", "a: 1e400\n", "=: 1\n", "<<: [{a: 1}, {b: 2}]\nc: 3\n",
+     "", "---\n", "~\n", "\"just text\"\n", "[]\n", "a:\n- 1\n- &s [2]\n- *s\n"],
+)  # fmt: skip
+def test_edge_cases_read_exactly_as_by_the_reference_reader(text):
+    assert _outcome(safeyaml.load_values, text) == _outcome(_reference, text)
+
+
+def test_a_large_plain_file_is_read_in_one_pass():
+    text = realistic_large_file()
+    assert safeyaml._read_streamed(text) == _pyyaml_safe(text)
+
+
+def test_aliases_share_what_they_repeat_as_pyyaml_does():
+    values = safeyaml.load_values("a: &x {b: [1]}\nc: *x\n")
+    assert values["a"] is values["c"]

@@ -19,7 +19,9 @@ from __future__ import annotations
 import copy
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
+from functools import cache
 
 from . import codec
 from . import values as values_module
@@ -462,8 +464,13 @@ def _v2_storage(values: dict, out: list[Finding]) -> tuple[Storage, str]:
         for conn in conns:
             if isinstance(conn, dict) and conn.get("kind") == "registry" and not registry:
                 registry = _str(conn.get("name"))
-        parsed = [_store_from_connection(c) for c in conns]
-        if all(s is not None and _renders_same(s, c) for s, c in zip(parsed, conns, strict=True)):
+        parsed = []
+        for conn in conns:  # stops at the first connection the wizard would not write alike
+            store = _store_from_connection(conn)
+            if store is None or not _renders_same(store, conn):
+                break
+            parsed.append(store)
+        if len(parsed) == len(conns):
             data = tuple(parsed)
         else:
             out.append(
@@ -829,18 +836,39 @@ def _fix_v2_pitfalls(values: dict, out: list[Finding]) -> Pool | None:
 
 
 def _unmanaged(values: object, managed: object) -> object:
-    """What of `values` the renderer does not write: the part `plan.kept` must carry."""
+    """What of `values` the renderer does not write: the part `plan.kept` must carry. It shares
+    the data of `values` (the importer's own copy, not changed once this is taken)."""
     if isinstance(values, dict) and isinstance(managed, dict):
         out = {}
         for key, value in values.items():
             if key not in managed:
-                out[key] = copy.deepcopy(value)
+                out[key] = value
             elif isinstance(value, dict) and isinstance(managed[key], dict):
                 rest = _unmanaged(value, managed[key])
                 if rest:
                     out[key] = rest
         return out
     return {}
+
+
+def _with_kept(rendered: dict, kept: dict) -> dict:
+    """`values.to_values(plan)` for the plan with `kept`, from what it renders without: the
+    same keys in the same order (`values.to_sections` and `values.merge`), but sharing `kept`
+    instead of copying it; only compared, never changed or returned."""
+
+    def merge(kept: object, managed: object) -> object:
+        if isinstance(kept, dict) and isinstance(managed, dict):
+            out = dict(kept)
+            for key, value in managed.items():
+                out[key] = merge(kept.get(key), value)
+            return out
+        return managed
+
+    if not kept:
+        return rendered
+    out = {key: merge(kept.get(key), value) for key, value in rendered.items()}
+    out.update((key, value) for key, value in kept.items() if key not in rendered)
+    return out
 
 
 def _short(value: object) -> str:
@@ -852,6 +880,8 @@ _MAX_DIFF_FINDINGS = 60
 
 
 def _diff(before: object, after: object, path: str, out: list[tuple[str, str, str]]) -> None:
+    if before is after:
+        return  # kept data, shared with the file: unchanged (it passed the codec: no NaN)
     if isinstance(before, dict) and isinstance(after, dict):
         for key in list(before) + [k for k in after if k not in before]:
             at = f"{path}.{key}" if path else str(key)
@@ -937,27 +967,87 @@ def known_keys(target: str) -> frozenset[str]:
     return DEFAULT_KEYS[target] | frozenset(_EXTRA_KEYS[target])
 
 
-def _key_findings(values: dict, target: str) -> list[Finding]:
+_TYPO_CUTOFF = 0.75
+
+
+@cache
+def _key_index(target: str) -> tuple[frozenset[str], dict[str, tuple], dict[str, int]]:
+    """The target's known paths; per parent, its child keys grouped by length for `_close_key`
+    (each with a bit per letter it uses and its letter counts); the bit of each letter."""
     known = known_keys(target)
     children: dict[str, set[str]] = {}
     for path in known:
         parent, _, key = path.rpartition(".")
         children.setdefault(parent, set()).add(key)
+    bits: dict[str, int] = {}
+    for letter in sorted({letter for path in known for letter in path}):
+        bits[letter] = 1 << len(bits)
+    index = {}
+    for parent, keys in children.items():
+        by_length: dict[int, list] = {}
+        for key in sorted(keys):
+            mask = sum(bits[letter] for letter in set(key))
+            by_length.setdefault(len(key), []).append((key, mask, tuple(Counter(key).items())))
+        index[parent] = tuple((length, tuple(group)) for length, group in by_length.items())
+    return known, index, bits
+
+
+def _close_key(word: str, candidates: tuple, bits: dict[str, int]) -> str | None:
+    """`difflib.get_close_matches(word, keys, 1, 0.75)`, first match or None: the same three
+    filters (lengths, shared letters, then SequenceMatcher.ratio, each `2.0 * n / total` as in
+    difflib) and the same pick, but with each key's length and letters counted once per target,
+    not once per word, and most keys ruled out by the letters the word lacks; a file can have
+    thousands of unknown keys."""
+    if not word:  # difflib scores two empty strings 1.0, an empty and any other 0.0
+        return "" if any(key_length == 0 for key_length, _ in candidates) else None
+    length = len(word)
+    letters = dict(Counter(word))
+    lacks = ~sum(bits.get(letter, 0) for letter in letters)
+    cutoff = _TYPO_CUTOFF
+    matcher = None
+    best = None
+    for key_length, group in candidates:
+        total = key_length + length
+        if 2.0 * (key_length if key_length < length else length) / total < cutoff:
+            continue  # real_quick_ratio
+        for key, mask, key_letters in group:
+            # Each letter of the key the word lacks is at least one letter not shared.
+            if 2.0 * (key_length - (mask & lacks).bit_count()) / total < cutoff:
+                continue
+            shared = 0
+            for letter, count in key_letters:
+                have = letters.get(letter, 0)
+                shared += count if count < have else have
+            if 2.0 * shared / total < cutoff:
+                continue  # quick_ratio
+            if matcher is None:
+                matcher = difflib.SequenceMatcher()
+                matcher.set_seq2(word)
+            matcher.set_seq1(key)
+            score = matcher.ratio()
+            if score >= cutoff and (best is None or (score, key) > best):
+                best = (score, key)
+    return None if best is None else best[1]
+
+
+def _key_findings(values: dict, target: str) -> list[Finding]:
+    known, index, bits = _key_index(target)
     out = []
     for parent in _STRICT_PARENTS[target]:
         node = _get(values, parent) if parent else values
         if not isinstance(node, dict):
             continue
+        candidates = index.get(parent, ())
         for key in node:
             path = f"{parent}.{key}" if parent else key
             if path in known or path in _SECRET_PATHS:
                 continue
             hint = _WRONG_CHART_HINT[target].get(path)
-            close = difflib.get_close_matches(key, sorted(children.get(parent, ())), 1, 0.75)
+            close = None if hint else _close_key(key, candidates, bits)
             if hint:
                 out.append(Finding(WARNING, "wrong_chart_key", path, hint))
-            elif close:
-                full = f"{parent}.{close[0]}" if parent else close[0]
+            elif close is not None:
+                full = f"{parent}.{close}" if parent else close
                 out.append(
                     Finding(
                         WARNING,
@@ -1099,9 +1189,12 @@ def migration_markdown(result: ImportResult) -> str:
 # --- entry point ---------------------------------------------------------------------------
 
 
-def import_values(values: dict, target: str | None = None) -> ImportResult:
-    """Read a values file (a dict from `safeyaml.load`) into a plan for `target` ("v2" or
-    "v0.6"; None: detect it). A 0.6 file with target "v2" is migrated."""
+def import_values(values: dict, target: str | None = None, *, owned: bool = False) -> ImportResult:
+    """Read a values file (a dict from `safeyaml.load_values`) into a plan for `target` ("v2"
+    or "v0.6"; None: detect it). A 0.6 file with target "v2" is migrated.
+
+    owned: the caller hands `values` over and will not use it again, so it is worked on in
+    place (and `plan.kept` shares its data) instead of deep-copying a file of up to 2 MiB."""
     if target is not None and target not in TARGETS:
         raise ValueError(f"unknown target {target!r}; use one of {TARGETS}")
     if not isinstance(values, dict):
@@ -1118,7 +1211,7 @@ def import_values(values: dict, target: str | None = None) -> ImportResult:
         )  # fmt: skip
     target = target or source
     findings: list[Finding] = []
-    work = copy.deepcopy(values)
+    work = values if owned else copy.deepcopy(values)
     plan_secret = _str(work.get("platformSecret")) or Secrets().name
     secrets_found = _strip_secrets(work, plan_secret, findings)
     classes = _fix_nested_scheduling(work, findings)
@@ -1127,8 +1220,8 @@ def import_values(values: dict, target: str | None = None) -> ImportResult:
         plan = _read_v2(work, classes, workloads, findings)
     else:
         plan = _read_v06(work, classes, findings)
-    key_findings = _key_findings(work, source)
-    kept = _unmanaged(work, values_module.to_values(plan))
+    rendered = values_module.to_values(plan)  # plan.kept is still empty
+    kept = _unmanaged(work, rendered)
     _check_affinity(work, plan, findings)
     migration: list[MigrationNote] = []
     if target != source:
@@ -1141,9 +1234,12 @@ def import_values(values: dict, target: str | None = None) -> ImportResult:
                 Finding(WARNING, "migration", note.path, f"{note.path}: {note.message}")
             )
     plan = replace(plan, kept=kept, migration=tuple(migration))
-    _check_codec_limits(plan)
+    _check_codec_limits(plan)  # first: a file too large for a plan is refused before the rest
+    key_findings = _key_findings(work, source)
     if target == source:
-        findings += _normalisation_findings(work, values_module.to_values(plan), findings)
+        # What values.to_values(plan) gives now that plan.kept is set, without copying kept.
+        exported = _with_kept(rendered, kept)
+        findings += _normalisation_findings(work, exported, findings)
     findings = key_findings + findings
     order = {ERROR: 0, WARNING: 1, INFO: 2}
     findings.sort(key=lambda f: order.get(f.severity, 3))
