@@ -133,8 +133,7 @@ def step_findings(form, show: bool, blocked: bool = False, oob: bool = False) ->
             f"    <ul>\n{''.join(items)}    </ul>\n  </div>\n"
         )
     return mark_safe(
-        f'<div id="step-findings" class="step-findings" aria-live="polite"{_oob(oob)}>'
-        f"{inner}</div>"
+        f'<div id="step-findings" class="step-findings" aria-live="polite"{_oob(oob)}>{inner}</div>'
     )
 
 
