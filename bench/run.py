@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import http.client
-import itertools
 import json
 import os
 import re
@@ -24,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -150,8 +150,10 @@ class Client:
             self.cookies[name.strip()] = rest.split(";", 1)[0]
         return resp.status, resp.headers, data
 
-    def form_post(self, path: str, fields: list[tuple[str, str]], extra: dict | None = None):
-        body = urlencode(fields).encode()
+    def form_post(
+        self, path: str, fields: list[tuple[str, str]] | bytes, extra: dict | None = None
+    ):
+        body = fields if isinstance(fields, bytes) else urlencode(fields).encode()
         headers = {
             "Content-Type": "application/x-www-form-urlencoded",
             "X-CSRFToken": self.cookies.get("csrftoken", ""),
@@ -418,15 +420,23 @@ def run(args) -> int:
         share_id, _ = open_large_plan(setup)
         form = step_form(setup, "scheduling")
         preview_path = form.hx or "/preview/scheduling/"
-        typed = itertools.count()
-
-        def typing() -> list[tuple[str, str]]:
-            """The form as posted after one more keystroke: a core label value (it lands in
-            values.yaml) differs on every request, so no request repeats an earlier one."""
-            n = next(typed)
-            return [(k, f"{v}-{n}" if k == "core-labels-1-value" else v) for k, v in form.fields]
-
         assert any(k == "core-labels-1-value" for k, _ in form.fields)
+
+        def keystrokes(count: int, extra: list[tuple[str, str]]) -> Iterator[bytes]:
+            """Bodies of the form as posted after one keystroke more each: a core label value
+            (it lands in values.yaml) differs in every one, so no request repeats an earlier one.
+            Encoded before the clock starts: the rows time the HTTP exchange, not the client."""
+            bodies = [
+                urlencode(
+                    [(k, f"{v}-{n}" if k == "core-labels-1-value" else v) for k, v in form.fields]
+                    + extra
+                ).encode()
+                for n in range(count)
+            ]
+            return iter(bodies)
+
+        typed = keystrokes(n * 4 + 100, [])
+        stepped = keystrokes(n + 10, [("next", "1")])
 
         def client_pool(size):
             pool = []
@@ -442,11 +452,11 @@ def run(args) -> int:
             return lambda i: clients[i].request("GET", path)[0] == expect
 
         def preview(i):
-            return clients[i].form_post(preview_path, typing(), {"HX-Request": "true"})[0] == 200
+            body = next(typed)
+            return clients[i].form_post(preview_path, body, {"HX-Request": "true"})[0] == 200
 
         def step_post(i):
-            fields = typing() + [("next", "1")]
-            return clients[i].form_post("/step/scheduling/", fields)[0] in (302, 303)
+            return clients[i].form_post("/step/scheduling/", next(stepped))[0] in (302, 303)
 
         for _ in range(30):  # warm both workers
             get("/healthz")(0), preview(0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.backends.base import UpdateError
-from django.db import connections, router, transaction
+from django.db import connections, router
 from django.utils import timezone
 
 
@@ -39,7 +39,7 @@ class SessionStore(db.SessionStore):
         connection, table = self._sql(for_write=True)
         data = self.encode(self._get_session(no_load=False))
         expiry = connection.ops.adapt_datetimefield_value(self.get_expiry_date())
-        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        with connection.cursor() as cursor:  # one statement: atomic on its own
             cursor.execute(
                 f"UPDATE {table} SET session_data = %s, expire_date = %s WHERE session_key = %s",
                 [data, expiry, self.session_key],
