@@ -4,14 +4,18 @@ Raw POST is kept valid or not, so nothing typed is ever lost; `build_plan()` re-
 step's form to it and always gets a plan. Only the methods that say so write the session
 (`reset`, `load_plan`, `save_step`, `meta[...] = ...`): the live preview never does.
 
-Session layout under "wizard": {"target": "v2", "steps": {slug: {name: [values]}},
-"visited": [slug, ...], "meta": {...}}.
+Session layout under "wizard": {"target": "v2", "steps": {slug: "<url-encoded raw data>"},
+"visited": [slug, ...], "meta": {...}}. A step's raw data is kept as one url-encoded string: the
+session is decoded and encoded on every request, and a string is several times cheaper to carry
+than a dict of lists; it is also the cache key of the step's plan section, as is. (The earlier
+layout, {slug: {name: [values]}}, is still read.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, MutableMapping
 from dataclasses import fields, replace
+from urllib.parse import parse_qsl, urlencode
 
 from wizard import steps
 from wizard.core import codec
@@ -128,7 +132,7 @@ class WizardState:
         step's form bound to it (for `build(bound=...)`)."""
         form = self.form(slug, raw_of(data))
         stored = self._stored(create=True)
-        stored["steps"][slug] = {k: v for k, v in form.raw.items() if k in form.fields}
+        stored["steps"][slug] = encode_raw({k: v for k, v in form.raw.items() if k in form.fields})
         if slug not in stored["visited"]:
             stored["visited"].append(slug)
         self.session.modified = True
@@ -148,17 +152,31 @@ class WizardState:
             anchor = target.rsplit("-", 1)[0]
             focus = f"add:{anchor}"  # the row is gone: its list's Add button takes the focus
         stored = self._stored(create=True)
-        stored["steps"][slug] = raw
+        stored["steps"][slug] = encode_raw(raw)
         self.session.modified = True
         return focus, anchor
 
     # reads ------------------------------------------------------------------------------------
 
     def raw(self, slug: str) -> RawData:
+        found = self._stored_raw(slug)
+        if isinstance(found, str):
+            return decode_raw(found)
+        return found if found is not None else self._default_raw(slug)
+
+    def _stored_raw(self, slug: str) -> str | RawData | None:
+        """The step's raw data as stored (a string, or a dict in the earlier layout), else None."""
         steps_data = (self._stored() or {}).get("steps")
         found = steps_data.get(slug) if isinstance(steps_data, dict) else None
-        if isinstance(found, dict) and all(isinstance(v, list) for v in found.values()):
+        if isinstance(found, str):
             return found
+        if isinstance(found, dict) and all(
+            isinstance(v, list) and all(isinstance(x, str) for x in v) for v in found.values()
+        ):
+            return found
+        return None
+
+    def _default_raw(self, slug: str) -> RawData:
         return steps.get(slug).form_class.raw_from_plan(Plan(target=self.target))
 
     def form(self, slug: str, data: RawData | None = None) -> StepForm:
@@ -198,9 +216,10 @@ class WizardState:
         for step in steps.STEPS:
             data = overrides.get(step.slug)
             if only is not None and step.slug != only:
-                changes |= _section_changes(
-                    step, self.raw(step.slug) if data is None else data, target
-                )
+                if data is None:
+                    data = self._stored_raw(step.slug)
+                    data = self._default_raw(step.slug) if data is None else data
+                changes |= _section_changes(step, data, target)
                 continue
             form = bound if bound is not None and bound.slug == step.slug else None
             form = form or self.form(step.slug, data)
@@ -224,16 +243,39 @@ def _changes_of(applied: Plan, target: str) -> dict:
     return {n: getattr(applied, n) for n in _PLAN_FIELDS if getattr(applied, n) != getattr(base, n)}
 
 
-def _section_changes(step: steps.Step, raw: RawData, target: str) -> dict:
-    key = (step.slug, target, repr(raw))  # raw is a dict of lists of str: repr is exact
+def _section_changes(step: steps.Step, raw: str | RawData, target: str) -> dict:
+    # A stored string is its own key; a dict of lists of str has an exact repr. ("s", "d" keep
+    # the two kinds apart.)
+    key = (
+        (step.slug, target, "s", raw)
+        if isinstance(raw, str)
+        else (step.slug, target, "d", repr(raw))
+    )
     found = _SECTIONS_CACHE.get(key)
     if found is None:
-        found = _changes_of(step.form_class(raw, target=target).apply(Plan(target=target)), target)
+        data = decode_raw(raw) if isinstance(raw, str) else raw
+        found = _changes_of(step.form_class(data, target=target).apply(Plan(target=target)), target)
         if len(_SECTIONS_CACHE) >= _SECTIONS_CACHE_MAX:
             _SECTIONS_CACHE.clear()
         _SECTIONS_CACHE[key] = found
     return found
 
 
-def _raw_steps(plan: Plan) -> dict[str, RawData]:
-    return {step.slug: step.form_class.raw_from_plan(plan) for step in steps.STEPS}
+def _raw_steps(plan: Plan) -> dict[str, str]:
+    return {step.slug: encode_raw(step.form_class.raw_from_plan(plan)) for step in steps.STEPS}
+
+
+def encode_raw(raw: RawData) -> str:
+    """A step's raw data as one url-encoded string (`decode_raw` gives it back exactly: names in
+    order, every value of each; surrogatepass carries any str)."""
+    pairs = [(name, value) for name, values in raw.items() for value in values]
+    return urlencode(pairs, encoding="utf-8", errors="surrogatepass")
+
+
+def decode_raw(text: str) -> RawData:
+    out: RawData = {}
+    for name, value in parse_qsl(
+        text, keep_blank_values=True, encoding="utf-8", errors="surrogatepass"
+    ):
+        out.setdefault(name, []).append(value)
+    return out

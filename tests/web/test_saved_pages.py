@@ -347,7 +347,7 @@ def test_the_owner_page_is_neither_cached_nor_sent_as_referrer(client):
 
 def test_save_from_a_step_keeps_what_was_typed_on_that_step(client):
     open_wizard_on(client, example())
-    raw = client.session["wizard"]["steps"]["database"]
+    raw = WizardState(client.session).raw("database")
     post = {name: values for name, values in raw.items()}
     post["host"] = ["typed-just-now.example.com"]
     response = client.post("/step/database/", {**post, "save": "1"})

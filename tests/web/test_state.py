@@ -2,10 +2,12 @@
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.web.conftest import EXAMPLES, example, state_of, step_post
 from wizard.core.plan import Plan
-from wizard.state import WizardState
+from wizard.state import WizardState, decode_raw, encode_raw
 
 pytestmark = pytest.mark.django_db
 NAMES = sorted(p.stem for p in EXAMPLES.glob("*.json"))
@@ -135,3 +137,35 @@ def test_migration_notes_survive_the_wizard_session(client, db):
     WizardState(session).load_plan(plan)
     session.save()
     assert WizardState(client.session).build_plan() == plan
+
+
+# --- a step's raw data is stored as one url-encoded string --------------------------------------
+
+_any_text = st.text(st.characters(exclude_categories=()), max_size=8)  # surrogates too
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(_any_text, st.lists(_any_text, min_size=1, max_size=3), max_size=8))
+def test_raw_data_survives_its_stored_form_exactly(raw):
+    assert decode_raw(encode_raw(raw)) == raw
+    assert list(decode_raw(encode_raw(raw))) == list(raw)
+
+
+def test_the_earlier_layout_of_a_step_is_still_read():
+    session = SessionStore()
+    state = WizardState(session)
+    state.load_plan(example(NAMES[0]))
+    stored = session["wizard"]["steps"]
+    assert all(isinstance(text, str) for text in stored.values())
+    before = state.build_plan()
+    session["wizard"]["steps"] = {slug: decode_raw(text) for slug, text in stored.items()}
+    assert state.build_plan() == before
+    assert state.raw("database") == decode_raw(stored["database"])
+
+
+def test_a_damaged_step_falls_back_to_the_defaults():
+    session = SessionStore()
+    state = WizardState(session)
+    state.reset("v2")
+    session["wizard"]["steps"]["database"] = {"host": "not a list"}
+    assert state.build_plan().database == Plan().database
