@@ -27,7 +27,7 @@ from run import big_values_file  # noqa: E402
 from tests.core.test_safeyaml import HOSTILE, realistic_large_file  # noqa: E402
 from tests.import_files import V06_GUIDE, V2_REALISTIC  # noqa: E402
 from wizard.core import codec, safeyaml, values  # noqa: E402
-from wizard.core.importer import finding_dict, import_values, note_dict  # noqa: E402
+from wizard.core.importer import import_values, report_dict  # noqa: E402
 from wizard.core.lint import lint_text  # noqa: E402
 
 
@@ -91,17 +91,7 @@ def print_api_stages(repeat: int) -> None:
         read = time.perf_counter()
         result = import_values(loaded, "v2", owned=True)
         imported = time.perf_counter()
-        json.dumps(
-            {
-                "plan": codec.to_dict(result.plan),
-                "target": result.target,
-                "detected": result.detected,
-                "findings": [finding_dict(f) for f in result.findings],
-                "kept_keys": list(result.kept_keys),
-                "secrets_found": list(result.secrets_found),
-                "migration": [note_dict(note) for note in result.migration],
-            }
-        )
+        json.dumps({"plan": codec.to_dict(result.plan), **report_dict(result)})
         done = time.perf_counter()
         for name, ms in zip(stages, (read - start, imported - read, done - imported), strict=True):
             stages[name].append(ms * 1000)

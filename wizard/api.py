@@ -20,8 +20,8 @@ from django.views.decorators.csrf import csrf_exempt
 from wizard import plans
 from wizard.core import bundle, codec, safeyaml
 from wizard.core.checks import Finding, check, has_errors
-from wizard.core.importer import finding_dict, note_dict
 from wizard.core.importer import import_values as run_import
+from wizard.core.importer import report_dict
 from wizard.core.plan import TARGETS, Plan
 from wizard.ratelimit import rate_limited
 
@@ -264,17 +264,7 @@ def import_values(request: HttpRequest) -> JsonResponse:
             "pass ?target=v2 or ?target=v0.6",
             param="target",
         )
-    return JsonResponse(
-        {
-            "plan": codec.to_dict(result.plan),
-            "target": result.target,
-            "detected": result.detected,
-            "findings": [finding_dict(f) for f in result.findings],
-            "kept_keys": list(result.kept_keys),
-            "secrets_found": list(result.secrets_found),
-            "migration": [note_dict(note) for note in result.migration],
-        }
-    )
+    return JsonResponse({"plan": codec.to_dict(result.plan), **report_dict(result)})
 
 
 def import_cap() -> int:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from wizard.api import import_cap
 from wizard.core import safeyaml
-from wizard.core.importer import finding_dict, import_values, note_dict
+from wizard.core.importer import import_values, report_dict
 from wizard.ratelimit import rate_limited
 from wizard.state import WizardState
 
@@ -73,14 +73,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         result = form.cleaned_data["result"]
         state = WizardState(request.session)
         state.load_plan(result.plan)
-        state.meta["import"] = {
-            "target": result.target,
-            "detected": result.detected,
-            "findings": [finding_dict(f) for f in result.findings],
-            "kept_keys": list(result.kept_keys),
-            "secrets_found": list(result.secrets_found),
-            "migration": [note_dict(note) for note in result.migration],
-        }
+        state.meta["import"] = report_dict(result)
         return redirect("wizard:review")
     status = 400 if request.method == "POST" else 200
     return render(request, "import/import.html", {"form": form}, status=status)

@@ -74,6 +74,18 @@ def finding_dict(f: Finding) -> dict:
     return {"severity": f.severity, "code": f.code, "path": f.path, "message": f.message}
 
 
+def report_dict(result: ImportResult) -> dict:
+    """What an import found, as JSON data (the API's answer and the review page's report)."""
+    return {
+        "target": result.target,
+        "detected": result.detected,
+        "findings": [finding_dict(f) for f in result.findings],
+        "kept_keys": list(result.kept_keys),
+        "secrets_found": list(result.secrets_found),
+        "migration": [note_dict(note) for note in result.migration],
+    }
+
+
 # --- target detection ----------------------------------------------------------------------
 
 _V2_MARKERS = (
