@@ -1,0 +1,43 @@
+"""Forms share their fields by shape and memoize cleaning (wizard/forms.py): no state may leak."""
+
+from __future__ import annotations
+
+from wizard.core.plan import Plan
+from wizard.forms import DatabaseForm, SchedulingForm
+
+
+def raw(**values) -> dict[str, list[str]]:
+    return {name: [value] for name, value in values.items()}
+
+
+def test_forms_of_one_shape_share_fields_but_not_answers():
+    good = SchedulingForm(raw(release="plx", namespace="ml"), target="v2")
+    bad = SchedulingForm(raw(release="Bad_Name\x01", namespace="ml"), target="v2")
+    again = SchedulingForm(raw(release="plx", namespace="ml"), target="v2")
+    assert good.fields is bad.fields is again.fields  # built once for this shape
+    assert "release" in bad.errors and "release" not in good.errors
+    assert "release" not in again.errors  # the memo of the bad value did not stick to others
+    assert good.apply(Plan()).release == again.apply(Plan()).release == "plx"
+
+
+def test_a_memoized_error_is_the_same_error_each_time():
+    first = SchedulingForm(raw(release="x" * 60), target="v2").errors["release"]
+    second = SchedulingForm(raw(release="x" * 60), target="v2").errors["release"]
+    assert first == second and first
+
+
+def test_the_shape_follows_the_rows_and_the_target():
+    one = SchedulingForm(raw(**{"core-labels-0-key": "a"}), target="v2")
+    two = SchedulingForm(raw(**{"core-labels-0-key": "a", "core-labels-1-key": "b"}), target="v2")
+    assert one.fields is not two.fields
+    assert "core-labels-1-key" in two.fields and "core-labels-1-key" not in one.fields
+    assert "sslmode" in DatabaseForm({}, target="v2").fields
+    assert "sslmode" not in DatabaseForm({}, target="v0.6").fields
+
+
+def test_attached_messages_stay_with_their_form():
+    a = DatabaseForm(raw(port="not a number"), target="v2")
+    b = DatabaseForm(raw(port="5432"), target="v2")
+    a.attach([])
+    b.attach([])
+    assert a.messages_for("port") and not b.messages_for("port")
