@@ -71,3 +71,38 @@ def test_a_tampered_row_loads_empty():
     store.save()
     Session.objects.filter(pk=store.session_key).update(session_data="not signed data")
     assert SessionStore(store.session_key).load() == {}
+
+
+def test_decoding_a_row_again_gives_a_fresh_copy_of_the_same_session():
+    store = SessionStore()
+    store["wizard"] = {"steps": {"ssl": "host=a"}, "visited": ["ssl"]}
+    store.save()
+    first = SessionStore(store.session_key).load()
+    first["wizard"]["visited"].append("tampered in memory")
+    second = SessionStore(store.session_key).load()
+    assert second == {"wizard": {"steps": {"ssl": "host=a"}, "visited": ["ssl"]}}
+    assert second["wizard"] is not first["wizard"]
+
+
+def test_a_row_verified_once_is_refused_after_its_key_is_retired(settings):
+    store = SessionStore()
+    store["a"] = 1
+    store.save()
+    assert SessionStore(store.session_key).load() == {"a": 1}  # verified and kept
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-key-" + "x" * 50
+    assert SessionStore(store.session_key).load() == {"a": 1}  # the old key is a fallback
+    settings.SECRET_KEY_FALLBACKS = []
+    assert SessionStore(store.session_key).load() == {}
+
+
+def test_a_row_whose_payload_is_not_json_loads_empty():
+    from django.core import signing
+
+    store = SessionStore()
+    store["a"] = 1
+    store.save()
+    bad = signing.TimestampSigner(salt=store.key_salt).sign("bm90IGpzb24")  # "not json"
+    Session.objects.filter(pk=store.session_key).update(session_data=bad)
+    assert SessionStore(store.session_key).load() == {}
+    assert SessionStore(store.session_key).load() == {}
