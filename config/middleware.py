@@ -11,7 +11,7 @@ import json
 import logging
 import re
 import time
-from urllib.parse import parse_qsl
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.exceptions import TooManyFieldsSent
@@ -99,25 +99,35 @@ class FormBodyMiddleware:
 
 
 def parse_form(body: bytes) -> QueryDict:
-    """`QueryDict(body, encoding="utf-8")`, built a key at a time instead of a value at a time."""
+    """`QueryDict(body, encoding="utf-8")`, built a key at a time instead of a value at a time.
+
+    The pairs are split as `urllib.parse.parse_qsl(keep_blank_values=True)` splits them (on "&"
+    only, empty pairs skipped, a pair without "=" has an empty value); only a name or value with
+    "+" or "%" in it goes through `unquote`, which is what a form's plain field names and
+    most of its values skip."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         text = body.decode("iso-8859-1")  # what QueryDict does with misbehaving clients
-    try:
-        pairs = parse_qsl(
-            text,
-            keep_blank_values=True,
-            encoding="utf-8",
-            max_num_fields=settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
-        )
-    except ValueError as e:  # only max_num_fields raises here (strict parsing is off)
+    if text and text.count("&") + 1 > settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:
         raise TooManyFieldsSent(
             "The number of GET/POST parameters exceeded settings.DATA_UPLOAD_MAX_NUMBER_FIELDS."
-        ) from e
+        )
     data = QueryDict(mutable=True, encoding="utf-8")
-    for key, value in pairs:
-        dict.setdefault(data, key, []).append(value)  # MultiValueDict keeps a list per key
+    lists = dict.get
+    for pair in text.split("&") if text else ():
+        if not pair:
+            continue
+        name, _, value = pair.partition("=")
+        if "+" in name or "%" in name:
+            name = unquote(name.replace("+", " "))
+        if "+" in value or "%" in value:
+            value = unquote(value.replace("+", " "))
+        found = lists(data, name)
+        if found is None:
+            dict.__setitem__(data, name, [value])  # MultiValueDict keeps a list per key
+        else:
+            found.append(value)
     data._mutable = False
     return data
 
