@@ -108,3 +108,12 @@ def test_without_libyaml_dump_always_takes_the_pyyaml_path(monkeypatch):
     monkeypatch.setattr(yamlio, "_LIBYAML", False)
     monkeypatch.setattr(yamlio, "_dump_fast", refuse)
     assert dump({"a": [1]}) == "a:\n- 1\n"
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(any_text, simple_trees | hostile_trees, max_size=5), st.booleans())
+def test_a_section_dumped_entry_by_entry_is_the_whole_section_dumped(data, again):
+    """dump_section writes a mapping as its entries' dumps one after another (each memoized)."""
+    if again:  # entries already in the memo, from an earlier section
+        yamlio.dump_section("earlier", data)
+    assert yamlio.dump_section("why", data) == yamlio.comment("why") + _dump_pyyaml(data)

@@ -151,25 +151,43 @@ def comment(text: str) -> str:
 
 
 _PRINTABLE = re.compile(r"[ -~]*\Z")
-# Dumped sections by content: the live preview re-renders the whole file on every keystroke,
-# and a keystroke changes one or two of its sections. repr() keeps 1 and "1" and True apart.
+# Dumped sections and their top-level entries by content: the live preview re-renders the whole
+# file on every keystroke, and a keystroke changes one entry of one section (a scheduling
+# keystroke re-dumps the core nodeSelector, not the affinity beside it). A block mapping's bytes
+# are its entries' bytes one after another. repr() keeps 1 and "1" and True apart.
 _DUMPED: dict[tuple[str, str], str] = {}
+_ENTRIES: dict[str, str] = {}
 _DUMPED_MAX = 512
 _DUMPED_KEY_MAX = 64 * 1024  # a bigger section (an imported file's kept keys) is not memoized
 
 
 def dump_section(note: str, data: dict) -> str:
     """`# note` lines and the dumped section; the same section is dumped once per process."""
-    key = (note, repr(data))
-    if len(key[1]) > _DUMPED_KEY_MAX:
+    text = repr(data)
+    if len(text) > _DUMPED_KEY_MAX:
         return comment(note) + dump(data)
-    found = _DUMPED.get(key)
+    found = _DUMPED.get((note, text))
     if found is None:
-        found = comment(note) + dump(data)
+        found = comment(note) + (_dump_entries(data) if data else dump(data))
         if len(_DUMPED) >= _DUMPED_MAX:
             _DUMPED.clear()
-        _DUMPED[key] = found
+        _DUMPED[(note, text)] = found
     return found
+
+
+def _dump_entries(data: dict) -> str:
+    out = []
+    for key, value in data.items():
+        entry = {key: value}
+        text = repr(entry)
+        found = _ENTRIES.get(text)
+        if found is None:
+            found = dump(entry)
+            if len(_ENTRIES) >= _DUMPED_MAX:
+                _ENTRIES.clear()
+            _ENTRIES[text] = found
+        out.append(found)
+    return "".join(out)
 
 
 def dump_commented(sections: list[tuple[str, dict]]) -> str:
