@@ -11,6 +11,7 @@ List editors (node labels, tolerations, data stores) are rows of fields named
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
+from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
 
 from wizard.core import rules
@@ -71,11 +73,51 @@ _BLANK_ROWS = {
 }
 
 
+# Pools by their answers: a scheduling keystroke changes one of six pools, and building the
+# others' frozen dataclasses again cost more than the rest of `apply`. (Pools are immutable.)
+_POOLS: dict[tuple, Pool] = {}
+_POOLS_MAX = 1024
+
+
+@functools.lru_cache(maxsize=256)
+def _pool_fields(prefix: str, labels: int, tolerations: int) -> tuple:
+    """The field names of a pool editor with that many rows: (((key, value), ...),
+    ((key, operator, value, effect), ...), taint)."""
+    lab, tol = f"{prefix}-labels", f"{prefix}-tolerations"
+    return (
+        tuple((f"{lab}-{i}-key", f"{lab}-{i}-value") for i in range(labels)),
+        tuple(
+            (f"{tol}-{i}-key", f"{tol}-{i}-operator", f"{tol}-{i}-value", f"{tol}-{i}-effect")
+            for i in range(tolerations)
+        ),
+        f"{prefix}-taint",
+    )
+
+
+def _pool(key: tuple) -> Pool:
+    found = _POOLS.get(key)
+    if found is None:
+        labels, tolerations, taint = key
+        found = Pool(
+            labels=tuple(Label(k, v) for k, v in labels),
+            tolerations=tuple(
+                Toleration(key=k, operator=o, value=v, effect=e) for k, o, v, e in tolerations
+            ),
+            taint=taint,
+        )
+        if len(_POOLS) >= _POOLS_MAX:
+            _POOLS.clear()
+        _POOLS[key] = found
+    return found
+
+
 # --- raw data helpers ----------------------------------------------------------------------
 
 
 def raw_of(data) -> RawData:
     """A QueryDict (or dict of lists) as a plain JSON-safe dict of lists of strings."""
+    if isinstance(data, QueryDict):  # a parsed request body: every value is already a str
+        return {k: list(vs) for k, vs in data.lists()}
     if hasattr(data, "lists"):
         return {k: [str(v) for v in vs] for k, vs in data.lists()}
     return {k: [str(v) for v in (vs if isinstance(vs, list) else [vs])] for k, vs in data.items()}
@@ -275,8 +317,7 @@ class StepForm(forms.Form):
     def value(self, name: str, default):
         """The field's cleaned value, else its raw value coerced to the field's type, else
         `default` (computed once per field and value by `full_clean`)."""
-        found = self._values.get(name, _MISSING)
-        return default if found is _MISSING else found
+        return self._values.get(name, default)
 
     def _counts(self) -> dict[str, int]:
         if self._row_counts is None:
@@ -291,23 +332,28 @@ class StepForm(forms.Form):
         cleaning is a pure function of the field and its raw values, and between two keystrokes
         of the live preview only one value changes. Also computes what `value` answers."""
         self._errors = ErrorDict(renderer=self.renderer)
-        self.cleaned_data = {}
-        self._values: dict[str, object] = {}
+        self.cleaned_data = cleaned_data = {}
+        self._values = values = {}  # only the fields `value` has an answer for
+        raw_of_field = self.raw.get
         for name, field in self.fields.items():
-            raw = self.raw.get(name) or None
+            raw = raw_of_field(name) or None
             key = tuple(raw) if raw is not None else None
-            memo = field.__dict__.setdefault("_wizard_cleaned", {})
+            memo = field.__dict__.get("_wizard_cleaned")
+            if memo is None:
+                memo = field.__dict__["_wizard_cleaned"] = {}
             found = memo.get(key)
             if found is None:
                 found = self._clean_field(field, name, raw)
                 if len(memo) >= _CLEANED_MAX:
                     memo.clear()
                 memo[key] = found
-            cleaned, self._values[name] = found
+            cleaned, value = found
+            if value is not _MISSING:
+                values[name] = value
             if isinstance(cleaned, ValidationError):
                 self.add_error(name, cleaned)
             else:
-                self.cleaned_data[name] = cleaned
+                cleaned_data[name] = cleaned
 
     def _clean_field(self, field: forms.Field, name: str, raw: list[str] | None) -> tuple:
         """(cleaned value or the ValidationError, the value `value` returns or _MISSING)."""
@@ -348,22 +394,19 @@ class StepForm(forms.Form):
         self.fields[f"{prefix}-taint"] = _bool("Taint these nodes", help_taint)
 
     def pool(self, prefix: str, default: Pool) -> Pool:
-        labels, tols = f"{prefix}-labels", f"{prefix}-tolerations"
-        return Pool(
-            labels=tuple(
-                Label(self.value(f"{labels}-{i}-key", ""), self.value(f"{labels}-{i}-value", ""))
-                for i in self.rows(labels)
-            ),
-            tolerations=tuple(
-                Toleration(
-                    key=self.value(f"{tols}-{i}-key", ""),
-                    operator=self.value(f"{tols}-{i}-operator", "Equal"),
-                    value=self.value(f"{tols}-{i}-value", ""),
-                    effect=self.value(f"{tols}-{i}-effect", "NoSchedule"),
-                )
-                for i in self.rows(tols)
-            ),
-            taint=self.value(f"{prefix}-taint", default.taint),
+        labels, tolerations, taint = _pool_fields(
+            prefix, len(self.rows(f"{prefix}-labels")), len(self.rows(f"{prefix}-tolerations"))
+        )
+        get = self._values.get
+        return _pool(
+            (
+                tuple((get(k, ""), get(v, "")) for k, v in labels),
+                tuple(
+                    (get(k, ""), get(o, "Equal"), get(v, ""), get(e, "NoSchedule"))
+                    for k, o, v, e in tolerations
+                ),
+                get(taint, default.taint),
+            )
         )
 
     @staticmethod
