@@ -7,6 +7,7 @@ of the field it is about, and a message that says how to fix it. Errors block ex
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from . import rules
@@ -192,6 +193,14 @@ def _distinct_workload_pools(plan: Plan) -> dict[str, Pool]:
 
 
 def _check_pool(pool: Pool, path: str, r: _Report) -> None:
+    r.findings.extend(_pool_findings(pool, path))
+
+
+@functools.lru_cache(maxsize=1024)
+def _pool_findings(pool: Pool, path: str) -> tuple[Finding, ...]:
+    """A pool's findings depend on nothing else (pools and findings are immutable): the live
+    preview checks six pools per keystroke and changes at most one."""
+    r = _Report()
     seen: set[str] = set()
     for i, label in enumerate(pool.labels):
         at = f"{path}.labels.{i}"
@@ -221,6 +230,7 @@ def _check_pool(pool: Pool, path: str, r: _Report) -> None:
         )
     for i, tol in enumerate(pool.tolerations):
         _check_toleration(tol, f"{path}.tolerations.{i}", r)
+    return tuple(r.findings)
 
 
 def _check_toleration(tol, at: str, r: _Report) -> None:
