@@ -50,12 +50,19 @@ class SessionStore(db.SessionStore):
     def load(self) -> dict:
         connection, table = self._sql(for_write=False)
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT session_data FROM {table} WHERE session_key = %s AND expire_date > %s",
-                [self.session_key, now],
-            )
-            row = cursor.fetchone()
+        sql = f"SELECT session_data FROM {table} WHERE session_key = %s AND expire_date > %s"
+        if connection.vendor == "sqlite" and not connection.queries_logged:
+            # The DB-API connection itself, as Django's cursor would run it (its wrappers cost
+            # more than the query); errors are still Django's.
+            connection.ensure_connection()
+            with connection.wrap_database_errors:
+                row = connection.connection.execute(
+                    sql.replace("%s", "?"), (self.session_key, now)
+                ).fetchone()
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [self.session_key, now])
+                row = cursor.fetchone()
         if row is None:
             self._session_key = None
             return {}
