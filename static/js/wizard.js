@@ -92,6 +92,20 @@
     if (event.detail.successful) say("");
   });
 
+  // The live preview sends only the message slots that hold messages: before it is swapped in,
+  // empty every other slot of the step form, so a message goes once its field is fixed.
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const form = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (!form || form.id !== "step-form" || !event.detail.shouldSwap) return;
+    const sent = new Set();
+    for (const m of event.detail.serverResponse.matchAll(/<div id="(msgs-[^"]+)" class="field-msgs"/g)) {
+      sent.add(m[1]);
+    }
+    form.querySelectorAll(".field-msgs[id^='msgs-']").forEach((slot) => {
+      if (!sent.has(slot.id) && slot.firstChild) slot.replaceChildren();
+    });
+  });
+
   const refresh = () => { applyConditions(); showCopyButtons(); syncInvalid(); scrollPreview(); };
   document.addEventListener("change", applyConditions);
   document.addEventListener("input", applyConditions);
