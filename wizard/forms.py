@@ -488,9 +488,6 @@ class StepForm(forms.Form):
     def has_errors(self) -> bool:
         return any(m.severity == "error" for m in self.all_messages())
 
-    def slot_names(self) -> list[str]:
-        return [*self.fields, *sorted(self.groups)]
-
 
 # --- scheduling ----------------------------------------------------------------------------
 

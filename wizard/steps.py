@@ -79,25 +79,42 @@ class NavItem:
     warnings: int
 
 
-def navigator(findings, visited: set[str], current: str | None) -> list[NavItem]:
+def navigator(findings, visited: set[str], current: str | None) -> tuple[NavItem, ...]:
     """Each step with its state: done, or holding errors or warnings (once visited)."""
-    items = []
-    for i, step in enumerate(STEPS, start=1):
-        mine = [f for f in findings if f.step == step.slug]
-        errors = sum(1 for f in mine if f.severity == "error")
-        warnings = sum(1 for f in mine if f.severity == "warning")
-        if step.slug not in visited:
-            status, errors, warnings = "todo", 0, 0
-        elif errors:
-            status = "error"
-        elif warnings:
-            status = "warning"
-        else:
-            status = "done"
-        items.append(
-            NavItem(step.slug, step.title, i, step.slug == current, status, errors, warnings)
+    counts: dict[str, list[int]] = {}
+    for f in findings:
+        if f.severity in ("error", "warning"):
+            counts.setdefault(f.step, [0, 0])[0 if f.severity == "error" else 1] += 1
+    key = (
+        tuple((slug, *counts.get(slug, (0, 0)), slug in visited) for slug in SLUGS),
+        current,
+    )
+    found = _NAVIGATORS.get(key)
+    if found is None:
+        found = tuple(
+            _nav_item(i, step, current, *state)
+            for i, (step, state) in enumerate(zip(STEPS, (k[1:] for k in key[0])), start=1)
         )
-    return items
+        if len(_NAVIGATORS) >= 512:
+            _NAVIGATORS.clear()
+        _NAVIGATORS[key] = found
+    return found
+
+
+# Navigators by state: the live preview asks on every keystroke, and the answer is immutable.
+_NAVIGATORS: dict[tuple, tuple[NavItem, ...]] = {}
+
+
+def _nav_item(number: int, step: Step, current, errors: int, warnings: int, seen: bool) -> NavItem:
+    if not seen:
+        status, errors, warnings = "todo", 0, 0
+    elif errors:
+        status = "error"
+    elif warnings:
+        status = "warning"
+    else:
+        status = "done"
+    return NavItem(step.slug, step.title, number, step.slug == current, status, errors, warnings)
 
 
 def grouped_findings(findings, forms) -> list[tuple[Step, list[tuple[object, str | None]]]]:

@@ -447,7 +447,7 @@ _ZERO_SIX_FILE_ONLY = ("storage.repos", "storage.upload")
 def _check_storage(plan: Plan, r: _Report) -> None:
     names: dict[str, str] = {}
     for path, store in stores(plan).items():
-        _check_store(plan, store, path, r)
+        r.findings.extend(_store_findings(plan.target, store, path))
         if store.name in names:
             r.add(
                 ERROR,
@@ -458,7 +458,15 @@ def _check_storage(plan: Plan, r: _Report) -> None:
         names.setdefault(store.name, path)
 
 
-def _check_store(plan: Plan, store: Store, path: str, r: _Report) -> None:
+@functools.lru_cache(maxsize=1024)
+def _store_findings(target: str, store: Store, path: str) -> tuple[Finding, ...]:
+    """A store's findings depend on the target chart and nothing else in the plan."""
+    r = _Report()
+    _check_store(target, store, path, r)
+    return tuple(r.findings)
+
+
+def _check_store(target: str, store: Store, path: str, r: _Report) -> None:
     r.rule(
         "store_name_invalid",
         f"{path}.name",
@@ -470,7 +478,7 @@ def _check_store(plan: Plan, store: Store, path: str, r: _Report) -> None:
     ):
         return
     if store.kind in ("s3", "gcs", "azure"):
-        if plan.target == "v0.6" and path in _ZERO_SIX_FILE_ONLY:
+        if target == "v0.6" and path in _ZERO_SIX_FILE_ONLY:
             r.add(
                 ERROR,
                 "store_cloud_unsupported",
@@ -505,7 +513,7 @@ def _check_store(plan: Plan, store: Store, path: str, r: _Report) -> None:
                 rules.dns_subdomain_problem(store.secret),
                 "The Secret name",
             )
-        if plan.target == "v0.6":
+        if target == "v0.6":
             r.rule(
                 "secret_key_invalid",
                 f"{path}.secret_key",
