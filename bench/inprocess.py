@@ -7,7 +7,7 @@ the large per-class plan, the step POST, the share page and the zip. Prints the 
 microseconds and each one's ratio to the baseline, which is the part of `make bench`'s ratios the
 app controls. `--profile NAME` prints a cProfile of that request instead.
 
-    .venv/bin/python bench/inprocess.py [--requests 2000] [--profile preview]
+    .venv/bin/python bench/inprocess.py [--requests 2000] [--profile preview [--sort tottime]]
 """
 
 from __future__ import annotations
@@ -153,6 +153,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--profile", metavar="NAME", help="cProfile one scenario instead")
+    parser.add_argument("--sort", default="cumulative", help="pstats order of --profile")
+    parser.add_argument("--top", type=int, default=45, help="rows of --profile")
     args = parser.parse_args()
     app = App(setup_django(Path(tempfile.mkdtemp(prefix="wizard-inprocess-"))))
     calls = scenarios(app, args.requests * 2 + 100)
@@ -162,7 +164,7 @@ def main() -> int:
     if args.profile:
         profile = cProfile.Profile()
         profile.runcall(lambda: [calls[args.profile]() for _ in range(args.requests)])
-        pstats.Stats(profile).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(int(os.environ.get("TOP", "45")))
+        pstats.Stats(profile).sort_stats(args.sort).print_stats(args.top)
         return 0
     base = None
     print(f"{'request':<12} {'p50 µs':>8} {'p90 µs':>8} {'ratio':>6}")

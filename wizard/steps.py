@@ -93,7 +93,9 @@ def navigator(findings, visited: set[str], current: str | None) -> tuple[NavItem
     if found is None:
         found = tuple(
             _nav_item(i, step, current, *state)
-            for i, (step, state) in enumerate(zip(STEPS, (k[1:] for k in key[0])), start=1)
+            for i, (step, state) in enumerate(
+                zip(STEPS, (k[1:] for k in key[0]), strict=True), start=1
+            )
         )
         if len(_NAVIGATORS) >= 512:
             _NAVIGATORS.clear()

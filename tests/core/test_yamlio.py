@@ -121,7 +121,15 @@ def test_a_section_dumped_entry_by_entry_is_the_whole_section_dumped(data, again
 
 @pytest.mark.parametrize(
     "a, b",
-    [(1, True), (1, 1.0), (1, "1"), (0, False), (None, "null"), ([1], (1,)), ({"a": 1}, {"a": "1"})],
+    [
+        (1, True),
+        (1, 1.0),
+        (1, "1"),
+        (0, False),
+        (None, "null"),
+        ([1], (1,)),
+        ({"a": 1}, {"a": "1"}),
+    ],
 )
 def test_sections_equal_in_python_but_not_in_yaml_are_dumped_apart(a, b):
     first, second = yamlio.dump_section("n", {"k": a}), yamlio.dump_section("n", {"k": b})
