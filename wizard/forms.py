@@ -260,6 +260,21 @@ class Message:
 # --- the base form -------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Cleaning:
+    """A form shape's last cleaning (`StepForm.full_clean`); never changed once stored."""
+
+    fields: dict
+    names: tuple[str, ...]
+    raw: tuple
+    cleaned: dict
+    values: dict
+    errors: dict
+
+
+_LAST_CLEAN: dict[int, _Cleaning] = {}  # by id(fields), checked against `fields`
+
+
 class StepForm(forms.Form):
     slug = ""
     attr = ""
@@ -328,32 +343,57 @@ class StepForm(forms.Form):
         return range(self._counts().get(group, 0))
 
     def full_clean(self) -> None:
-        """Django's field cleaning (there are no form-level hooks here), memoized per field:
-        cleaning is a pure function of the field and its raw values, and between two keystrokes
-        of the live preview only one value changes. Also computes what `value` answers."""
+        """Django's field cleaning (there are no form-level hooks here), memoized: cleaning is a
+        pure function of the field and its raw values, and between two keystrokes of the live
+        preview only one value changes. So a form re-cleans only the fields whose raw values
+        differ from the last form of its shape, each memoized per value. Also computes what
+        `value` answers."""
         self._errors = ErrorDict(renderer=self.renderer)
-        self.cleaned_data = cleaned_data = {}
-        self._values = values = {}  # only the fields `value` has an answer for
-        raw_of_field = self.raw.get
-        for name, field in self.fields.items():
-            raw = raw_of_field(name) or None
-            key = tuple(raw) if raw is not None else None
-            memo = field.__dict__.get("_wizard_cleaned")
-            if memo is None:
-                memo = field.__dict__["_wizard_cleaned"] = {}
-            found = memo.get(key)
-            if found is None:
-                found = self._clean_field(field, name, raw)
-                if len(memo) >= _CLEANED_MAX:
-                    memo.clear()
-                memo[key] = found
-            cleaned, value = found
-            if value is not _MISSING:
-                values[name] = value
-            if isinstance(cleaned, ValidationError):
-                self.add_error(name, cleaned)
+        fields = self.fields
+        raw = tuple(map(self.raw.get, fields))
+        last = _LAST_CLEAN.get(id(fields))
+        if last is not None and last.fields is fields:
+            cleaned, values, errors = dict(last.cleaned), dict(last.values), dict(last.errors)
+            todo = [
+                i for i, (now, then) in enumerate(zip(raw, last.raw, strict=True)) if now != then
+            ]
+            names = last.names
+        else:
+            cleaned, values, errors = {}, {}, {}
+            todo = range(len(raw))
+            names = tuple(fields)
+        for i in todo:
+            name = names[i]
+            found = self._cleaned(fields[name], name, raw[i] or None)
+            if found[1] is _MISSING:
+                values.pop(name, None)
             else:
-                cleaned_data[name] = cleaned
+                values[name] = found[1]
+            if isinstance(found[0], ValidationError):
+                errors[name] = found[0]
+                cleaned.pop(name, None)
+            else:
+                cleaned[name] = found[0]
+                errors.pop(name, None)
+        if len(_LAST_CLEAN) >= _SHAPES_MAX:
+            _LAST_CLEAN.clear()
+        _LAST_CLEAN[id(fields)] = _Cleaning(fields, names, raw, cleaned, values, errors)
+        self.cleaned_data, self._values = dict(cleaned), values  # `values` is only read
+        for name in sorted(errors, key=names.index) if len(errors) > 1 else errors:
+            self.add_error(name, errors[name])
+
+    def _cleaned(self, field: forms.Field, name: str, raw: list[str] | None) -> tuple:
+        key = tuple(raw) if raw is not None else None
+        memo = field.__dict__.get("_wizard_cleaned")
+        if memo is None:
+            memo = field.__dict__["_wizard_cleaned"] = {}
+        found = memo.get(key)
+        if found is None:
+            found = self._clean_field(field, name, raw)
+            if len(memo) >= _CLEANED_MAX:
+                memo.clear()
+            memo[key] = found
+        return found
 
     def _clean_field(self, field: forms.Field, name: str, raw: list[str] | None) -> tuple:
         """(cleaned value or the ValidationError, the value `value` returns or _MISSING)."""

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wizard import forms as forms_module
 from wizard.core.plan import Plan
 from wizard.forms import DatabaseForm, SchedulingForm
 
@@ -41,3 +45,29 @@ def test_attached_messages_stay_with_their_form():
     a.attach([])
     b.attach([])
     assert a.messages_for("port") and not b.messages_for("port")
+
+
+VALUES = st.sampled_from(["plx", "", "Bad_Name\x01", "x" * 60, "ml", "5432", "nope", "on"])
+FIELDS = ["release", "namespace", "mode", "spread_core", "core-labels-0-key", "core-taint"]
+
+
+def cleaning(form) -> tuple:
+    errors = [(name, [e.code for e in errs.as_data()]) for name, errs in form.errors.items()]
+    return errors, dict(form.cleaned_data), {n: form.value(n, None) for n in form.fields}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.dictionaries(st.sampled_from(FIELDS), VALUES, max_size=6), min_size=1, max_size=6)
+)
+def test_a_form_cleans_the_same_whatever_forms_of_its_shape_came_before(history):
+    """full_clean re-cleans only what changed since the shape's last form: compare each form of a
+    sequence with one cleaned from scratch (the memos emptied first)."""
+    for values in history:
+        data = {"core-labels-0-key": ["k"], **raw(**values)}
+        incremental = SchedulingForm(data, target="v2")
+        forms_module._LAST_CLEAN.clear()
+        for field in incremental.fields.values():
+            field.__dict__.pop("_wizard_cleaned", None)
+        fresh = SchedulingForm(data, target="v2")
+        assert cleaning(incremental) == cleaning(fresh)
