@@ -113,8 +113,7 @@ def parse_form(body: bytes) -> QueryDict:
         raise TooManyFieldsSent(
             "The number of GET/POST parameters exceeded settings.DATA_UPLOAD_MAX_NUMBER_FIELDS."
         )
-    data = QueryDict(mutable=True, encoding="utf-8")
-    lists = dict.get
+    lists: dict[str, list[str]] = {}  # MultiValueDict keeps a list per key
     for pair in text.split("&") if text else ():
         if not pair:
             continue
@@ -123,11 +122,13 @@ def parse_form(body: bytes) -> QueryDict:
             name = unquote(name.replace("+", " "))
         if "+" in value or "%" in value:
             value = unquote(value.replace("+", " "))
-        found = lists(data, name)
+        found = lists.get(name)
         if found is None:
-            dict.__setitem__(data, name, [value])  # MultiValueDict keeps a list per key
+            lists[name] = [value]
         else:
             found.append(value)
+    data = QueryDict(mutable=True, encoding="utf-8")
+    dict.update(data, lists)
     data._mutable = False
     return data
 

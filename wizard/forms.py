@@ -434,8 +434,9 @@ class StepForm(forms.Form):
         self.fields[f"{prefix}-taint"] = _bool("Taint these nodes", help_taint)
 
     def pool(self, prefix: str, default: Pool) -> Pool:
+        counts = self._counts()
         labels, tolerations, taint = _pool_fields(
-            prefix, len(self.rows(f"{prefix}-labels")), len(self.rows(f"{prefix}-tolerations"))
+            prefix, counts.get(f"{prefix}-labels", 0), counts.get(f"{prefix}-tolerations", 0)
         )
         get = self._values.get
         return _pool(

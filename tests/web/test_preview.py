@@ -71,3 +71,11 @@ def test_preview_of_a_loaded_plan_keeps_other_steps(client):
 
 def test_preview_is_post_only(v2):
     assert v2.get("/preview/database/").status_code == 405
+
+
+def test_preview_escapes_markup_typed_into_a_value(v2):
+    typed = '</code></pre><script>alert("x")</script>&amp;'
+    html = _post_preview(v2, "database", {"host": typed}).content.decode()
+    values = html.split('<pre id="values-yaml"', 1)[1].split("</pre>", 1)[0]
+    assert "<script>" not in html and "</code></pre><script>" not in values
+    assert "&lt;/code&gt;&lt;/pre&gt;&lt;script&gt;alert" in values and "&amp;amp;" in values

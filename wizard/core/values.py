@@ -8,6 +8,7 @@ them are filled at install time from the plan's Kubernetes Secret (see `credenti
 from __future__ import annotations
 
 import copy
+import functools
 import json
 
 from . import yamlio
@@ -93,9 +94,13 @@ def to_yaml(plan: Plan) -> str:
     return yamlio.comment(header) + "\n" + yamlio.dump_commented(to_sections(plan))
 
 
+_quote = json.JSONEncoder(ensure_ascii=False).encode
+
+
+@functools.lru_cache(maxsize=1024)
 def _q(value: str) -> str:
     """A user value quoted for a comment line (yamlio.comment escapes what is left)."""
-    return json.dumps(value, ensure_ascii=False)
+    return _quote(value)
 
 
 def _selector(pool: Pool) -> dict:

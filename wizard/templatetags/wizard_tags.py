@@ -82,14 +82,16 @@ def _oob(oob: bool) -> str:
 
 @register.simple_tag
 def values_block(values, step=None, oob: bool = False) -> str:
-    """The values.yaml preview box (the live preview sends it on every keystroke)."""
+    """The values.yaml preview box (the live preview sends it on every keystroke). The file is
+    element content, where only &, < and > need escaping: its quotes stay as they are (every
+    string in it is double-quoted, and `&quot;` would grow the answer by a sixth)."""
     text = values() if callable(values) else values
     section = f' data-section="{escape(step.title)}"' if step else ""
     return mark_safe(
         f'<div id="values-preview" class="code-block"{_oob(oob)}>\n'
         '  <div class="code-head"><span>values.yaml</span><button type="button" '
         'class="copy button small" data-copy="values-yaml" hidden>Copy</button></div>\n'
-        f'  <pre id="values-yaml" tabindex="0"{section}><code>{escape(text)}</code></pre>\n'
+        f'  <pre id="values-yaml" tabindex="0"{section}><code>{escape(text, quote=False)}</code></pre>\n'
         "</div>"
     )
 
