@@ -8,9 +8,11 @@ of the field it is about, and a message that says how to fix it. Errors block ex
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import rules
+from .parts import by_parts
 from .plan import (
     BROKERS,
     DB_KINDS,
@@ -84,16 +86,19 @@ def check(plan: Plan) -> list[Finding]:
     report = _Report()
     if not report.choice("target_invalid", "target", plan.target, TARGETS, "The target chart"):
         return report.findings
-    _check_plan(plan, report)
-    _check_scheduling(plan, report)
-    _check_database(plan, report)
-    _check_components(plan, report)
-    _check_storage(plan, report)
-    _check_tls(plan, report)
-    _check_security(plan, report)
-    _check_secrets(plan, report)
+    for names, area in _AREAS:
+        report.findings.extend(by_parts(area, names, plan))
     order = {s: i for i, s in enumerate(SEVERITIES)}
     return sorted(report.findings, key=lambda f: order[f.severity])
+
+
+def _area(check_fn: Callable[[Plan, _Report], None]) -> Callable[[Plan], tuple[Finding, ...]]:
+    def findings(plan: Plan) -> tuple[Finding, ...]:
+        report = _Report()
+        check_fn(plan, report)
+        return tuple(report.findings)
+
+    return findings
 
 
 def has_errors(findings: list[Finding]) -> bool:
@@ -753,3 +758,17 @@ def _check_secrets(plan: Plan, r: _Report) -> None:
             rules.email_problem(sec.admin_email),
             "The admin e-mail",
         )
+
+
+# Each area of the checks with the plan parts it reads (wizard/core/parts.py): the live preview
+# changes one part per keystroke, and the other areas' findings are found again by their parts.
+_AREAS = (
+    (("target", "release", "namespace"), _area(_check_plan)),
+    (("target", "scheduling"), _area(_check_scheduling)),
+    (("target", "database"), _area(_check_database)),
+    (("target", "components"), _area(_check_components)),
+    (("target", "storage"), _area(_check_storage)),
+    (("target", "tls"), _area(_check_tls)),
+    (("target", "security"), _area(_check_security)),
+    (("target", "secrets"), _area(_check_secrets)),
+)

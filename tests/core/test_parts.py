@@ -1,0 +1,59 @@
+"""wizard/core/parts.py: answers remembered by the plan parts they read, and only those."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.strategies import any_plans
+from wizard.core import parts
+from wizard.core.checks import check
+from wizard.core.plan import Database, Plan
+
+
+def test_reading_an_undeclared_part_raises():
+    def reads_tls(plan):
+        return plan.tls
+
+    with pytest.raises(AttributeError, match="'tls' is not among the declared plan parts"):
+        parts.by_parts(reads_tls, ("database",), Plan())
+
+
+def test_the_same_parts_give_the_remembered_answer_and_new_parts_a_new_one():
+    calls = []
+
+    def host(plan):
+        calls.append(plan.database)
+        return plan.database.host
+
+    plan = Plan(database=Database(host="a"))
+    assert parts.by_parts(host, ("database",), plan) == "a"
+    assert parts.by_parts(host, ("database",), dataclasses.replace(plan, release="x")) == "a"
+    assert len(calls) == 1  # another plan, the same database object: remembered
+    moved = dataclasses.replace(plan, database=Database(host="b"))
+    assert parts.by_parts(host, ("database",), moved) == "b" and len(calls) == 2
+
+
+def test_scalar_parts_are_told_apart_by_type_and_value():
+    def kind(plan):
+        return type(plan.release).__name__
+
+    assert parts.by_parts(kind, ("release",), Plan(release=True)) == "bool"
+    assert parts.by_parts(kind, ("release",), Plan(release=1)) == "int"
+    assert parts.by_parts(kind, ("release",), Plan(release="1")) == "str"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(any_plans(), min_size=1, max_size=4))
+def test_check_answers_as_it_would_with_nothing_remembered(plans):
+    """Whatever plans were checked before, the findings are those of a first check; and a deep
+    copy of the plan (other objects, same values) gets the same findings again."""
+    for plan in plans:
+        remembered = check(plan)
+        parts._MEMO.clear()
+        assert remembered == check(plan)
+        assert check(copy.deepcopy(plan)) == remembered
