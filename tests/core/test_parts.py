@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.strategies import any_plans
-from wizard.core import parts
+from wizard.core import parts, values, yamlio
 from wizard.core.checks import check
 from wizard.core.plan import Database, Plan
 
@@ -57,3 +57,15 @@ def test_check_answers_as_it_would_with_nothing_remembered(plans):
         parts._MEMO.clear()
         assert remembered == check(plan)
         assert check(copy.deepcopy(plan)) == remembered
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(any_plans(), min_size=1, max_size=4))
+def test_the_values_file_is_its_sections_dumped_whatever_came_before(plans):
+    """to_yaml remembers each section's text by its parts: it must equal the sections of
+    to_sections (never remembered) dumped, before and after the memo is emptied."""
+    for plan in plans:
+        remembered = values.to_yaml(plan)
+        assert remembered.endswith("\n" + yamlio.dump_commented(values.to_sections(plan)))
+        parts._MEMO.clear()
+        assert values.to_yaml(plan) == remembered == values.to_yaml(copy.deepcopy(plan))

@@ -13,6 +13,7 @@ import json
 
 from . import yamlio
 from .credentials import GCS_MOUNT_PATH
+from .parts import by_parts
 from .plan import (
     WORKLOAD_CLASSES,
     Plan,
@@ -54,8 +55,8 @@ _MOUNTS = {
 def to_sections(plan: Plan) -> list[tuple[str, dict]]:
     """(comment, top-level keys) per concern of the guide, in file order; values the plan keeps
     from an imported file are merged under the keys the wizard writes, the rest come last."""
-    render = _v06_sections if plan.target == "v0.6" else _v2_sections
-    sections = [(comment, data) for comment, data in render(plan) if data]
+    table = _V06_SECTIONS if plan.target == "v0.6" else _V2_SECTIONS
+    sections = [(comment, data) for comment, data in (s(plan) for _, s in table) if data]
     if not plan.kept:
         return sections
     managed = {key for _, data in sections for key in data}
@@ -91,7 +92,12 @@ def to_yaml(plan: Plan) -> str:
         "helm command of RUNBOOK.md, which reads them\nfrom the Kubernetes Secret "
         f"{_q(plan.secrets.name)}."
     )
-    return yamlio.comment(header) + "\n" + yamlio.dump_commented(to_sections(plan))
+    if plan.kept:
+        body = yamlio.dump_commented(to_sections(plan))
+    else:  # each section's text remembered by the plan parts it reads (core/parts.py)
+        texts = _V06_TEXTS if plan.target == "v0.6" else _V2_TEXTS
+        body = "\n".join(t for t in (by_parts(text, names, plan) for names, text in texts) if t)
+    return yamlio.comment(header) + "\n" + body
 
 
 _quote = json.JSONEncoder(ensure_ascii=False).encode
@@ -133,49 +139,69 @@ def _pinning(pool: Pool) -> dict:
 # --- v2 (chart 2.15.x) -----------------------------------------------------------------------
 
 
-def _v2_sections(plan: Plan) -> list[tuple[str, dict]]:
-    core = plan.scheduling.core
-    pin = _pinning(core)
-    return [
-        (
-            "Scheduling: core components (gateway, agent, operator, hooks) on the core pool; core nodes\n"
-            "are tainted (RUNBOOK.md) and runs reach their own pools through the preset files.\n"
-            "affinity null drops the chart's default podAffinity, which also steered the cleaner jobs.\n"
-            f"Guide: {GUIDE}#scheduling",
-            {**pin, "affinity": _SPREAD if plan.scheduling.spread_core else None},
-        ),
-        (
-            "Database: "
-            + (
-                "external (managed) PostgreSQL, the guide's advice for HA"
-                if plan.database.kind == "external"
-                else "in-cluster PostgreSQL with a persistent volume, pinned to the core pool (not HA)"
-            )
-            + f".\nGuide: {GUIDE}#database-high-availability",
-            _v2_database(plan, pin),
-        ),
-        (
-            "Other components: the celery scheduler and its broker (Community Edition runs without them).\n"
-            f"Guide: {GUIDE}#other-components-high-availability",
-            _v2_components(plan, pin),
-        ),
-        ("External (managed) services the platform connects to.", _external_services(plan)),
-        (
-            "Storage: one durable artifacts store for outputs and logs; data stores as connections.\n"
-            f"Guide: {GUIDE}#storages",
-            _v2_storage(plan),
-        ),
-        ("SSL: " + _tls_summary(plan) + f"\nGuide: {GUIDE}#ssl", _v2_tls(plan)),
-        (
-            "Security context: core services and runs as a non-root uid/gid; volumes get the fsGroup.\n"
-            f"Guide: {GUIDE}#security-context",
-            {"securityContext": _v2_security(plan)},
-        ),
-        (
-            "Secrets: every password and key comes from this existing Secret (RUNBOOK.md creates it).",
-            {"platformSecret": plan.secrets.name, "user": _user(plan)},
-        ),
-    ]
+def _v2_scheduling_section(plan: Plan) -> tuple[str, dict]:
+    return (
+        "Scheduling: core components (gateway, agent, operator, hooks) on the core pool; core nodes\n"
+        "are tainted (RUNBOOK.md) and runs reach their own pools through the preset files.\n"
+        "affinity null drops the chart's default podAffinity, which also steered the cleaner jobs.\n"
+        f"Guide: {GUIDE}#scheduling",
+        {
+            **_pinning(plan.scheduling.core),
+            "affinity": _SPREAD if plan.scheduling.spread_core else None,
+        },
+    )
+
+
+def _v2_database_section(plan: Plan) -> tuple[str, dict]:
+    return (
+        "Database: "
+        + (
+            "external (managed) PostgreSQL, the guide's advice for HA"
+            if plan.database.kind == "external"
+            else "in-cluster PostgreSQL with a persistent volume, pinned to the core pool (not HA)"
+        )
+        + f".\nGuide: {GUIDE}#database-high-availability",
+        _v2_database(plan, _pinning(plan.scheduling.core)),
+    )
+
+
+def _v2_components_section(plan: Plan) -> tuple[str, dict]:
+    return (
+        "Other components: the celery scheduler and its broker (Community Edition runs without them).\n"
+        f"Guide: {GUIDE}#other-components-high-availability",
+        _v2_components(plan, _pinning(plan.scheduling.core)),
+    )
+
+
+def _external_section(plan: Plan) -> tuple[str, dict]:
+    return ("External (managed) services the platform connects to.", _external_services(plan))
+
+
+def _v2_storage_section(plan: Plan) -> tuple[str, dict]:
+    return (
+        "Storage: one durable artifacts store for outputs and logs; data stores as connections.\n"
+        f"Guide: {GUIDE}#storages",
+        _v2_storage(plan),
+    )
+
+
+def _v2_tls_section(plan: Plan) -> tuple[str, dict]:
+    return ("SSL: " + _tls_summary(plan) + f"\nGuide: {GUIDE}#ssl", _v2_tls(plan))
+
+
+def _v2_security_section(plan: Plan) -> tuple[str, dict]:
+    return (
+        "Security context: core services and runs as a non-root uid/gid; volumes get the fsGroup.\n"
+        f"Guide: {GUIDE}#security-context",
+        {"securityContext": _v2_security(plan)},
+    )
+
+
+def _v2_secrets_section(plan: Plan) -> tuple[str, dict]:
+    return (
+        "Secrets: every password and key comes from this existing Secret (RUNBOOK.md creates it).",
+        {"platformSecret": plan.secrets.name, "user": _user(plan)},
+    )
 
 
 def _v2_database(plan: Plan, pin: dict) -> dict:
@@ -380,11 +406,19 @@ def preset_yaml(plan: Plan, name: str) -> str:
 # --- 0.6 (legacy chart 0.6.1) ----------------------------------------------------------------
 
 
-def _v06_sections(plan: Plan) -> list[tuple[str, dict]]:
-    pin = _pinning(plan.scheduling.core)
-    scheduling = dict(pin)
+def _v06_scheduling_section(plan: Plan) -> tuple[str, dict]:
+    scheduling = _pinning(plan.scheduling.core)
     if plan.scheduling.spread_core:
         scheduling["affinity"] = _SPREAD
+    return (
+        "Scheduling: flat core selector (the guide's nested per-class nodeSelector is not valid for\n"
+        "0.5+ charts). Defaults for experiments, jobs, builds, notebooks and tensorboards are set in\n"
+        f"the Polyaxon UI settings (RUNBOOK.md).\nGuide: {GUIDE}#scheduling",
+        scheduling,
+    )
+
+
+def _v06_database_section(plan: Plan) -> tuple[str, dict]:
     db = plan.database
     if db.kind == "external":
         database = {"postgresql": {"enabled": False}}
@@ -395,41 +429,46 @@ def _v06_sections(plan: Plan) -> list[tuple[str, dict]]:
                 "postgresqlUsername": db.user,
                 "postgresqlDatabase": db.name,
                 "persistence": {"enabled": True, "size": db.size},
-                "master": dict(pin),
+                "master": _pinning(plan.scheduling.core),
             }
         }
         if db.storage_class:
             database["postgresql"]["persistence"]["storageClass"] = db.storage_class
-    return [
-        (
-            "Scheduling: flat core selector (the guide's nested per-class nodeSelector is not valid for\n"
-            "0.5+ charts). Defaults for experiments, jobs, builds, notebooks and tensorboards are set in\n"
-            f"the Polyaxon UI settings (RUNBOOK.md).\nGuide: {GUIDE}#scheduling",
-            scheduling,
-        ),
-        ("Database.\n" + f"Guide: {GUIDE}#database-high-availability", database),
-        (
-            "Other components: Redis and the broker, pinned to the core pool when in-cluster.\n"
-            f"Guide: {GUIDE}#other-components-high-availability",
-            _v06_components(plan, pin),
-        ),
-        ("External (managed) services the platform connects to.", _external_services(plan)),
-        (
-            "Storage: durable logs, repos, uploads, outputs and data.\n"
-            + f"Guide: {GUIDE}#storages",
-            {"persistence": _v06_persistence(plan)},
-        ),
-        ("SSL: " + _tls_summary(plan) + f"\nGuide: {GUIDE}#ssl", _v06_tls(plan)),
-        (
-            "Security context: fsGroup for core pods, uid/gid for runs.\n"
-            + f"Guide: {GUIDE}#security-context",
-            {"securityContext": _v06_security(plan)},
-        ),
-        (
-            "Initial admin user; its password is set at install time from the Secret (RUNBOOK.md).",
-            {"user": _user(plan)},
-        ),
-    ]
+    return ("Database.\n" + f"Guide: {GUIDE}#database-high-availability", database)
+
+
+def _v06_components_section(plan: Plan) -> tuple[str, dict]:
+    return (
+        "Other components: Redis and the broker, pinned to the core pool when in-cluster.\n"
+        f"Guide: {GUIDE}#other-components-high-availability",
+        _v06_components(plan, _pinning(plan.scheduling.core)),
+    )
+
+
+def _v06_storage_section(plan: Plan) -> tuple[str, dict]:
+    return (
+        "Storage: durable logs, repos, uploads, outputs and data.\n" + f"Guide: {GUIDE}#storages",
+        {"persistence": _v06_persistence(plan)},
+    )
+
+
+def _v06_tls_section(plan: Plan) -> tuple[str, dict]:
+    return ("SSL: " + _tls_summary(plan) + f"\nGuide: {GUIDE}#ssl", _v06_tls(plan))
+
+
+def _v06_security_section(plan: Plan) -> tuple[str, dict]:
+    return (
+        "Security context: fsGroup for core pods, uid/gid for runs.\n"
+        + f"Guide: {GUIDE}#security-context",
+        {"securityContext": _v06_security(plan)},
+    )
+
+
+def _v06_user_section(plan: Plan) -> tuple[str, dict]:
+    return (
+        "Initial admin user; its password is set at install time from the Secret (RUNBOOK.md).",
+        {"user": _user(plan)},
+    )
 
 
 def _v06_components(plan: Plan, pin: dict) -> dict:
@@ -505,3 +544,39 @@ def _v06_security(plan: Plan) -> dict:
     if not sec.enabled:
         return {"enabled": False}
     return {"enabled": True, "user": sec.uid, "group": sec.gid}
+
+
+# --- the sections, in file order, with the plan parts each reads -------------------------------
+
+_V2_SECTIONS = (
+    (("scheduling",), _v2_scheduling_section),
+    (("database", "scheduling"), _v2_database_section),
+    (("components", "scheduling", "target"), _v2_components_section),
+    (("database", "components", "target"), _external_section),
+    (("storage",), _v2_storage_section),
+    (("tls",), _v2_tls_section),
+    (("security",), _v2_security_section),
+    (("secrets",), _v2_secrets_section),
+)
+_V06_SECTIONS = (
+    (("scheduling",), _v06_scheduling_section),
+    (("database", "scheduling"), _v06_database_section),
+    (("components", "scheduling", "target"), _v06_components_section),
+    (("database", "components", "target"), _external_section),
+    (("storage",), _v06_storage_section),
+    (("tls",), _v06_tls_section),
+    (("security",), _v06_security_section),
+    (("secrets",), _v06_user_section),
+)
+
+
+def _section_text(section):
+    def text(plan: Plan) -> str:
+        comment, data = section(plan)
+        return yamlio.dump_section(comment, data) if data else ""
+
+    return text
+
+
+_V2_TEXTS = tuple((names, _section_text(section)) for names, section in _V2_SECTIONS)
+_V06_TEXTS = tuple((names, _section_text(section)) for names, section in _V06_SECTIONS)
