@@ -84,7 +84,8 @@ class WizardState:
     def target(self) -> str:
         data = self._stored() or {}
         target = data.get("target")
-        return target if target in TARGETS else "v2"
+        # The constant itself, not the session's copy: plan parts are remembered by identity.
+        return TARGETS[TARGETS.index(target)] if target in TARGETS else "v2"
 
     @property
     def meta(self) -> MutableMapping:

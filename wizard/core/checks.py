@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import rules
-from .parts import by_parts
+from .parts import remembered
 from .plan import (
     BROKERS,
     DB_KINDS,
@@ -86,8 +86,8 @@ def check(plan: Plan) -> list[Finding]:
     report = _Report()
     if not report.choice("target_invalid", "target", plan.target, TARGETS, "The target chart"):
         return report.findings
-    for names, area in _AREAS:
-        report.findings.extend(by_parts(area, names, plan))
+    for area in _AREAS:
+        report.findings.extend(area(plan))
     order = {s: i for i, s in enumerate(SEVERITIES)}
     return sorted(report.findings, key=lambda f: order[f.severity])
 
@@ -763,12 +763,12 @@ def _check_secrets(plan: Plan, r: _Report) -> None:
 # Each area of the checks with the plan parts it reads (wizard/core/parts.py): the live preview
 # changes one part per keystroke, and the other areas' findings are found again by their parts.
 _AREAS = (
-    (("target", "release", "namespace"), _area(_check_plan)),
-    (("target", "scheduling"), _area(_check_scheduling)),
-    (("target", "database"), _area(_check_database)),
-    (("target", "components"), _area(_check_components)),
-    (("target", "storage"), _area(_check_storage)),
-    (("target", "tls"), _area(_check_tls)),
-    (("target", "security"), _area(_check_security)),
-    (("target", "secrets"), _area(_check_secrets)),
+    remembered(("target", "release", "namespace"), _area(_check_plan)),
+    remembered(("target", "scheduling"), _area(_check_scheduling)),
+    remembered(("target", "database"), _area(_check_database)),
+    remembered(("target", "components"), _area(_check_components)),
+    remembered(("target", "storage"), _area(_check_storage)),
+    remembered(("target", "tls"), _area(_check_tls)),
+    remembered(("target", "security"), _area(_check_security)),
+    remembered(("target", "secrets"), _area(_check_secrets)),
 )

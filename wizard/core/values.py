@@ -13,7 +13,7 @@ import json
 
 from . import yamlio
 from .credentials import GCS_MOUNT_PATH
-from .parts import by_parts
+from .parts import remembered
 from .plan import (
     WORKLOAD_CLASSES,
     Plan,
@@ -96,7 +96,7 @@ def to_yaml(plan: Plan) -> str:
         body = yamlio.dump_commented(to_sections(plan))
     else:  # each section's text remembered by the plan parts it reads (core/parts.py)
         texts = _V06_TEXTS if plan.target == "v0.6" else _V2_TEXTS
-        body = "\n".join(t for t in (by_parts(text, names, plan) for names, text in texts) if t)
+        body = "\n".join(t for t in (text(plan) for text in texts) if t)
     return yamlio.comment(header) + "\n" + body
 
 
@@ -578,5 +578,5 @@ def _section_text(section):
     return text
 
 
-_V2_TEXTS = tuple((names, _section_text(section)) for names, section in _V2_SECTIONS)
-_V06_TEXTS = tuple((names, _section_text(section)) for names, section in _V06_SECTIONS)
+_V2_TEXTS = tuple(remembered(names, _section_text(section)) for names, section in _V2_SECTIONS)
+_V06_TEXTS = tuple(remembered(names, _section_text(section)) for names, section in _V06_SECTIONS)
