@@ -127,24 +127,26 @@ def step_findings(form, show: bool, blocked: bool = False, oob: bool = False) ->
     )
 
 
-# Rendered navigators by their items: the nav is the same for most keystrokes of the preview.
-_NAV_HTML: dict[tuple, str] = {}
+# Rendered navigators: the nav is the same for most keystrokes of the preview. `navigator` hands
+# out one tuple per state, so it is found by identity first (hashing seven dataclasses cost more
+# than the lookup); an entry keeps its items alive, so their id cannot be reused meanwhile.
+_NAV_HTML: dict[tuple, tuple[object, str]] = {}
 _NAV_HTML_MAX = 256
 
 
 @register.simple_tag
 def nav(items, in_form: bool, oob: bool = False) -> str:
     """The step navigator (_nav.html), rendered once per distinct state and process."""
-    key = (tuple(items), bool(in_form), bool(oob))
+    key = (id(items), bool(in_form), bool(oob))
     found = _NAV_HTML.get(key)
     if found is None:
-        found = render_to_string(
-            "wizard/partials/_nav.html", {"nav": key[0], "in_form": key[1], "oob": key[2]}
+        html = render_to_string(
+            "wizard/partials/_nav.html", {"nav": tuple(items), "in_form": key[1], "oob": key[2]}
         )
         if len(_NAV_HTML) >= _NAV_HTML_MAX:
             _NAV_HTML.clear()
-        _NAV_HTML[key] = found
-    return mark_safe(found)
+        found = _NAV_HTML[key] = (items, html)
+    return mark_safe(found[1])
 
 
 _FENCE = re.compile(r"^```")
