@@ -81,27 +81,31 @@ _POOLS_MAX = 1024
 
 @functools.lru_cache(maxsize=256)
 def _pool_fields(prefix: str, labels: int, tolerations: int) -> tuple:
-    """The field names of a pool editor with that many rows: (((key, value), ...),
-    ((key, operator, value, effect), ...), taint)."""
+    """The answer fields of a pool editor with that many rows, flat, and each one's default:
+    (names, defaults, taint field). Labels come first (key, value), then tolerations
+    (key, operator, value, effect)."""
     lab, tol = f"{prefix}-labels", f"{prefix}-tolerations"
-    return (
-        tuple((f"{lab}-{i}-key", f"{lab}-{i}-value") for i in range(labels)),
-        tuple(
-            (f"{tol}-{i}-key", f"{tol}-{i}-operator", f"{tol}-{i}-value", f"{tol}-{i}-effect")
-            for i in range(tolerations)
-        ),
-        f"{prefix}-taint",
-    )
+    names, defaults = [], []
+    for i in range(labels):
+        names += [f"{lab}-{i}-key", f"{lab}-{i}-value"]
+        defaults += ["", ""]
+    for i in range(tolerations):
+        names += [f"{tol}-{i}-{part}" for part in ("key", "operator", "value", "effect")]
+        defaults += ["", "Equal", "", "NoSchedule"]
+    return tuple(names), tuple(defaults), f"{prefix}-taint"
 
 
 def _pool(key: tuple) -> Pool:
+    """The pool of (label rows, toleration rows, answers flat as in `_pool_fields`, taint)."""
     found = _POOLS.get(key)
     if found is None:
-        labels, tolerations, taint = key
+        labels, _, flat, taint = key
+        cut = 2 * labels
         found = Pool(
-            labels=tuple(Label(k, v) for k, v in labels),
+            labels=tuple(Label(flat[i], flat[i + 1]) for i in range(0, cut, 2)),
             tolerations=tuple(
-                Toleration(key=k, operator=o, value=v, effect=e) for k, o, v, e in tolerations
+                Toleration(key=flat[i], operator=flat[i + 1], value=flat[i + 2], effect=flat[i + 3])
+                for i in range(cut, len(flat), 4)
             ),
             taint=taint,
         )
@@ -435,20 +439,12 @@ class StepForm(forms.Form):
 
     def pool(self, prefix: str, default: Pool) -> Pool:
         counts = self._counts()
-        labels, tolerations, taint = _pool_fields(
-            prefix, counts.get(f"{prefix}-labels", 0), counts.get(f"{prefix}-tolerations", 0)
-        )
+        labels = counts.get(f"{prefix}-labels", 0)
+        tolerations = counts.get(f"{prefix}-tolerations", 0)
+        names, defaults, taint = _pool_fields(prefix, labels, tolerations)
         get = self._values.get
-        return _pool(
-            (
-                tuple((get(k, ""), get(v, "")) for k, v in labels),
-                tuple(
-                    (get(k, ""), get(o, "Equal"), get(v, ""), get(e, "NoSchedule"))
-                    for k, o, v, e in tolerations
-                ),
-                get(taint, default.taint),
-            )
-        )
+        flat = tuple(map(get, names, defaults))  # each answer, else its default
+        return _pool((labels, tolerations, flat, get(taint, default.taint)))
 
     @staticmethod
     def pool_initial(prefix: str, pool: Pool) -> dict:
