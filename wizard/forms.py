@@ -130,6 +130,8 @@ def raw_of(data) -> RawData:
 def normalize_rows(data: RawData) -> RawData:
     """Renumber every row group 0..n-1 in order, so field names follow plan list indexes."""
     names, _ = _layout(tuple(data))
+    if names is None:  # every name already in place (the usual case): a copy will do
+        return dict(data)
     return {new: data[old] for old, new in names if new is not None}
 
 
@@ -139,7 +141,8 @@ _LAYOUTS_MAX = 256
 
 
 def _layout(keys: tuple[str, ...]) -> tuple[tuple, dict[str, int]]:
-    """((old name, new name or None when dropped), ...) and the row count of each group."""
+    """((old name, new name or None when dropped), ...), or None when no name changes, and the
+    row count of each group."""
     found = _LAYOUTS.get(keys)
     if found is not None:
         return found
@@ -156,7 +159,11 @@ def _layout(keys: tuple[str, ...]) -> tuple[tuple, dict[str, int]]:
             names.append((key, f"{m['group']}-{new}-{m['part']}" if new < MAX_ITEMS else None))
         else:
             names.append((key, key))
-    found = (tuple(names), {g: min(len(idx), MAX_ITEMS) for g, idx in rows.items()})
+    same = all(old == new for old, new in names)
+    found = (
+        None if same else tuple(names),
+        {g: min(len(idx), MAX_ITEMS) for g, idx in rows.items()},
+    )
     if len(_LAYOUTS) >= _LAYOUTS_MAX:
         _LAYOUTS.clear()
     _LAYOUTS[keys] = found
