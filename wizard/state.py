@@ -57,13 +57,33 @@ class _Meta(MutableMapping):
         return f"meta({self._dict()!r})"
 
 
+_UNREAD = object()
+
+
 class WizardState:
-    def __init__(self, session):
+    """`read_only` (the live preview): reads the session once, and any write raises."""
+
+    def __init__(self, session, *, read_only: bool = False):
         self.session = session
+        self.read_only = read_only
+        self._read: dict | None | object = _UNREAD
 
     # storage ----------------------------------------------------------------------------------
 
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise PermissionError(
+                "this wizard state is read-only (the live preview writes nothing)"
+            )
+
     def _stored(self, create: bool = False) -> dict | None:
+        if self.read_only:
+            if create:
+                self._check_writable()
+            if self._read is _UNREAD:
+                found = self.session.get(SESSION_KEY)
+                self._read = found if isinstance(found, dict) else None
+            return self._read  # type: ignore[return-value]
         data = self.session.get(SESSION_KEY)
         if not isinstance(data, dict):
             if not create:
@@ -107,6 +127,7 @@ class WizardState:
     def reset(self, target: str) -> None:
         """Start a new plan for `target` with the guide's defaults; clears meta."""
         target = target if target in TARGETS else "v2"
+        self._check_writable()
         self.session[SESSION_KEY] = {
             "target": target,
             "steps": _raw_steps(Plan(target=target)),
@@ -117,6 +138,7 @@ class WizardState:
     def load_plan(self, plan: Plan) -> None:
         """Replace every step's data by the plan's values (meta is kept: set it after loading)."""
         meta = dict((self._stored() or {}).get("meta", {}))
+        self._check_writable()
         self.session[SESSION_KEY] = {
             "target": plan.target if plan.target in TARGETS else "v2",
             "steps": _raw_steps(plan),

@@ -62,7 +62,7 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
 def preview(request: HttpRequest, slug: str) -> HttpResponse:
     """The values file and this step's findings with the unsaved input applied; writes nothing."""
     spec = _step_or_404(slug)
-    state = WizardState(request.session)
+    state = WizardState(request.session, read_only=True)
     c = _step_context(state, spec, {slug: raw_of(request.POST)}, live=True)
     # Built from the same tags the step page uses, without a template: this answers keystrokes.
     return HttpResponse(

@@ -79,3 +79,23 @@ def test_preview_escapes_markup_typed_into_a_value(v2):
     values = html.split('<pre id="values-yaml"', 1)[1].split("</pre>", 1)[0]
     assert "<script>" not in html and "</code></pre><script>" not in values
     assert "&lt;/code&gt;&lt;/pre&gt;&lt;script&gt;alert" in values and "&amp;amp;" in values
+
+
+def test_a_read_only_state_reads_and_refuses_every_write(v2):
+    from wizard.core.plan import Plan
+    from wizard.state import WizardState
+
+    session = v2.session  # the test client makes a new store on each access
+    state = WizardState(session, read_only=True)
+    assert state.target == "v2" and state.build_plan().target == "v2"
+    writes = [
+        lambda: state.reset("v2"),
+        lambda: state.load_plan(Plan()),
+        lambda: state.save_step("database", {"host": ["x"]}),
+        lambda: state.edit_rows("scheduling", {}, "add", "core-labels"),
+        lambda: state.meta.__setitem__("saved", {}),
+    ]
+    for write in writes:
+        with pytest.raises(PermissionError):
+            write()
+    assert not session.modified
