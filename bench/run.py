@@ -422,20 +422,26 @@ def run(args) -> int:
         preview_path = form.hx or "/preview/scheduling/"
         assert any(k == "core-labels-1-value" for k, _ in form.fields)
 
-        def keystrokes(count: int, extra: list[tuple[str, str]]) -> Iterator[bytes]:
+        def keystrokes(count: int, extra: list[tuple[str, str]], drop=()) -> Iterator[bytes]:
             """Bodies of the form as posted after one keystroke more each: a core label value
             (it lands in values.yaml) differs in every one, so no request repeats an earlier one.
             Encoded before the clock starts: the rows time the HTTP exchange, not the client."""
             bodies = [
                 urlencode(
-                    [(k, f"{v}-{n}" if k == "core-labels-1-value" else v) for k, v in form.fields]
+                    [
+                        (k, f"{v}-{n}" if k == "core-labels-1-value" else v)
+                        for k, v in form.fields
+                        if k not in drop
+                    ]
                     + extra
                 ).encode()
                 for n in range(count)
             ]
             return iter(bodies)
 
-        typed = keystrokes(n * 4 + 100, [])
+        # As the browser sends them: the preview's CSRF token only in the X-CSRFToken header
+        # (wizard.js), the step POST's in the form as well.
+        typed = keystrokes(n * 4 + 100, [], drop=("csrfmiddlewaretoken",))
         stepped = keystrokes(n + 10, [("next", "1")])
 
         def client_pool(size):

@@ -92,6 +92,17 @@
     if (event.detail.successful) say("");
   });
 
+  // The live preview carries the CSRF token as Django advises for scripts: the csrftoken cookie
+  // in the X-CSRFToken header, instead of the form's masked copy (which the server unmasks on
+  // every keystroke). Without the cookie (made HttpOnly, say) the form's copy is sent as before.
+  document.addEventListener("htmx:configRequest", (event) => {
+    if (!event.detail.elt || event.detail.elt.id !== "step-form") return;
+    const cookie = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    if (!cookie) return;
+    event.detail.headers["X-CSRFToken"] = decodeURIComponent(cookie[1]);
+    delete event.detail.parameters.csrfmiddlewaretoken;
+  });
+
   // The live preview sends only the message slots that hold messages: before it is swapped in,
   // empty every other slot of the step form, so a message goes once its field is fixed.
   document.addEventListener("htmx:beforeSwap", (event) => {
