@@ -13,12 +13,14 @@ app controls. `--profile NAME` prints a cProfile of that request instead.
 from __future__ import annotations
 
 import argparse
+import atexit
 import cProfile
 import io
 import json
 import os
 import pstats
 import secrets
+import shutil
 import sys
 import tempfile
 import time
@@ -158,7 +160,9 @@ def main() -> int:
     parser.add_argument("--sort", default="cumulative", help="pstats order of --profile")
     parser.add_argument("--top", type=int, default=45, help="rows of --profile")
     args = parser.parse_args()
-    app = App(setup_django(Path(tempfile.mkdtemp(prefix="wizard-inprocess-"))))
+    workdir = Path(tempfile.mkdtemp(prefix="wizard-inprocess-"))
+    atexit.register(shutil.rmtree, workdir, ignore_errors=True)
+    app = App(setup_django(workdir))
     calls = scenarios(app, args.requests * 2 + 100)
     for call in calls.values():  # warm every cache a worker would have warm
         for _ in range(20):

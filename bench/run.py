@@ -16,6 +16,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -536,6 +537,10 @@ def run(args) -> int:
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=20)
+        if args.keep:
+            print(f"kept {workdir} (database and gunicorn.log, with each request's ms)")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
 
     base_p50 = rows[0]["p50"]
 
@@ -635,6 +640,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=400, help="requests per sequential row")
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--keep", action="store_true", help="keep the work directory and its log")
     return run(parser.parse_args())
 
 
