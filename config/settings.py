@@ -136,6 +136,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Django's renderer, with the widget templates the wizard uses written in Python (same bytes).
+FORM_RENDERER = "wizard.renderer.WizardFormRenderer"
 
 SESSION_ENGINE = "wizard.sessions"  # the db backend, with plain SQL reads and updates
 # Cookie first: a share page read by a visitor needs no session row.
