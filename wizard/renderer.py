@@ -9,8 +9,10 @@ anything else (an option group, another template) is left to Django.
 
 from __future__ import annotations
 
+from html import escape
+
 from django.forms.renderers import DjangoTemplates
-from django.utils.html import conditional_escape
+from django.utils.functional import Promise
 from django.utils.safestring import SafeData, mark_safe
 
 _INPUT = "django/forms/widgets/input.html"
@@ -38,14 +40,18 @@ class WizardFormRenderer(DjangoTemplates):
 
 
 def _text(value: object) -> str:
-    """`{{ value }}`: escaped unless already safe."""
-    return str(conditional_escape(value))
+    """`{{ value }}`: escaped unless already safe (Django's conditional_escape, without the
+    lazy-string wrapper it pays on each of a page's ~1,400 calls)."""
+    if isinstance(value, Promise):
+        value = str(value)
+    html = getattr(value, "__html__", None)
+    return html() if html is not None else escape(str(value))
 
 
 def _formatted(value: object) -> str:
     """`{{ value|stringformat:'s' }}` (the filter keeps a safe value safe)."""
     text = str(value)  # what "%s" gives
-    return text if isinstance(value, SafeData) else str(conditional_escape(text))
+    return text if isinstance(value, SafeData) else escape(text)
 
 
 def _attrs(attrs: dict) -> str:
