@@ -19,7 +19,6 @@ import io
 import json
 import os
 import pstats
-import secrets
 import shutil
 import sys
 import tempfile
@@ -30,21 +29,13 @@ from urllib.parse import urlencode, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
+from bench_server import server_env  # noqa: E402
 from run import LARGE_PLAN, FormFields  # noqa: E402  (bench/run.py)
 
 
 def setup_django(workdir: Path):
-    for key in [k for k in os.environ if k.startswith(("DJANGO_", "DATABASE_"))]:
-        del os.environ[key]
-    os.environ |= {
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_LOG_LEVEL": "WARNING",
-        "DATABASE_URL": f"sqlite:///{workdir / 'inprocess.sqlite3'}",
-        "WIZARD_RATE_LIMIT_PER_MINUTE": "0",
-    }
+    os.environ.clear()
+    os.environ.update(server_env(f"sqlite:///{workdir / 'inprocess.sqlite3'}"))
     import django
     from django.core.management import call_command
 

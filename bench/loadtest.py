@@ -18,10 +18,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
 import random
-import secrets
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,21 +28,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench_server import GUNICORN, HOST, ROOT, free_port, prepare, server_env
+
 sys.path.insert(0, str(ROOT))
 
 from wizard.core import codec  # noqa: E402  (plain Python, no Django)
 
-HOST = "127.0.0.1"
 MAX_CLIENTS = 64
 MAX_DURATION = 600
 MAX_RETRIES = 20
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 def base_plan() -> dict:
@@ -221,28 +212,13 @@ def clean_up(port: int, stats: Stats) -> int:
 
 
 def start_server(args, workdir: Path) -> tuple[subprocess.Popen, int, Path]:
-    database_url = args.database_url or f"sqlite:///{workdir / 'load.sqlite3'}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
-    env |= {
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(32),
-        "DJANGO_ALLOWED_HOSTS": HOST,
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_LOG_LEVEL": "WARNING",
-        # Measures throughput from one address: the per-address rate limit would answer 429.
-        "WIZARD_RATE_LIMIT_PER_MINUTE": "0",
-        "DATABASE_URL": database_url,
-    }
-    python = ROOT / ".venv" / "bin" / "python"
-    for command in (["migrate"], ["collectstatic", "--noinput"]):  # as a deploy would
-        subprocess.run(
-            [str(python), "manage.py", *command, "-v", "0"], cwd=ROOT, env=env, check=True
-        )
+    env = server_env(args.database_url or f"sqlite:///{workdir / 'load.sqlite3'}")
+    prepare(env)
     port = free_port()
     log = workdir / "gunicorn.log"
     server = subprocess.Popen(
         [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            str(GUNICORN),
             "config.wsgi",
             "-w",
             str(args.workers),

@@ -15,7 +15,6 @@ import http.client
 import json
 import os
 import re
-import secrets
 import shutil
 import signal
 import socket
@@ -29,8 +28,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
+from bench_server import GUNICORN, HOST, ROOT, free_port, prepare, server_env
+
 LARGE_PLAN = {
     "version": 1,
     "target": "v2",
@@ -299,32 +298,13 @@ def measure(
     }
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
 def start_server(workdir: Path) -> tuple[subprocess.Popen, int]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
-    env |= {
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
-        "DJANGO_ALLOWED_HOSTS": HOST,
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_LOG_LEVEL": "WARNING",
-        "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
-        "WIZARD_RATE_LIMIT_PER_MINUTE": "0",
-    }
-    python = ROOT / ".venv" / "bin" / "python"
-    for command in (["migrate"], ["collectstatic", "--noinput"]):
-        subprocess.run(
-            [str(python), "manage.py", *command, "-v", "0"], cwd=ROOT, env=env, check=True
-        )
+    env = server_env(f"sqlite:///{workdir / 'bench.sqlite3'}")
+    prepare(env)
     port = free_port()
     proc = subprocess.Popen(
         [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            str(GUNICORN),
             "config.wsgi",
             "-w",
             "2",
