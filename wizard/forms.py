@@ -120,8 +120,10 @@ def _pool(key: tuple) -> Pool:
 
 def raw_of(data) -> RawData:
     """A QueryDict (or dict of lists) as a plain JSON-safe dict of lists of strings."""
-    if isinstance(data, QueryDict):  # a parsed request body: every value is already a str
-        return {k: list(vs) for k, vs in data.lists()}
+    if isinstance(data, QueryDict):
+        # A parsed request body: every value is already a str, and the lists are handed over as
+        # they are (nothing here changes a raw list in place; edits build new dicts).
+        return dict(data.lists())
     if hasattr(data, "lists"):
         return {k: [str(v) for v in vs] for k, vs in data.lists()}
     return {k: [str(v) for v in (vs if isinstance(vs, list) else [vs])] for k, vs in data.items()}

@@ -262,8 +262,16 @@ _PLAN_FIELDS = tuple(f.name for f in fields(Plan))
 
 def _changes_of(applied: Plan, target: str) -> dict:
     """The top-level plan fields a step's `apply` set (each step's apply reads only its own data)."""
-    base = Plan(target=target)
-    return {n: getattr(applied, n) for n in _PLAN_FIELDS if getattr(applied, n) != getattr(base, n)}
+    base = _BASE_PLANS.get(target) or Plan(target=target)
+    out = {}
+    for name in _PLAN_FIELDS:
+        value, default = getattr(applied, name), getattr(base, name)
+        if value is not default and value != default:
+            out[name] = value
+    return out
+
+
+_BASE_PLANS = {target: Plan(target=target) for target in TARGETS}
 
 
 def _section_changes(step: steps.Step, raw: str | RawData, target: str) -> dict:

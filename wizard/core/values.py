@@ -15,6 +15,7 @@ from . import yamlio
 from .credentials import GCS_MOUNT_PATH
 from .parts import remembered
 from .plan import (
+    CHART_VERSIONS,
     WORKLOAD_CLASSES,
     Plan,
     Pool,
@@ -86,18 +87,22 @@ def to_values(plan: Plan) -> dict:
 
 
 def to_yaml(plan: Plan) -> str:
-    header = (
-        f"Polyaxon {plan.chart_version} production values for release {_q(plan.release)} "
-        f"in namespace {_q(plan.namespace)}.\nSecrets are not in this file: apply it with the "
-        "helm command of RUNBOOK.md, which reads them\nfrom the Kubernetes Secret "
-        f"{_q(plan.secrets.name)}."
-    )
     if plan.kept:
         body = yamlio.dump_commented(to_sections(plan))
     else:  # each section's text remembered by the plan parts it reads (core/parts.py)
         texts = _V06_TEXTS if plan.target == "v0.6" else _V2_TEXTS
         body = "\n".join(t for t in (text(plan) for text in texts) if t)
-    return yamlio.comment(header) + "\n" + body
+    return _header(plan) + "\n" + body
+
+
+def _header_comment(plan: Plan) -> str:
+    version = CHART_VERSIONS.get(plan.target, CHART_VERSIONS["v2"])  # plan.chart_version
+    return yamlio.comment(
+        f"Polyaxon {version} production values for release {_q(plan.release)} "
+        f"in namespace {_q(plan.namespace)}.\nSecrets are not in this file: apply it with the "
+        "helm command of RUNBOOK.md, which reads them\nfrom the Kubernetes Secret "
+        f"{_q(plan.secrets.name)}."
+    )
 
 
 _quote = json.JSONEncoder(ensure_ascii=False).encode
@@ -580,3 +585,4 @@ def _section_text(section):
 
 _V2_TEXTS = tuple(remembered(names, _section_text(section)) for names, section in _V2_SECTIONS)
 _V06_TEXTS = tuple(remembered(names, _section_text(section)) for names, section in _V06_SECTIONS)
+_header = remembered(("target", "release", "namespace", "secrets"), _header_comment)
