@@ -106,3 +106,21 @@ def test_a_row_whose_payload_is_not_json_loads_empty():
     Session.objects.filter(pk=store.session_key).update(session_data=bad)
     assert SessionStore(store.session_key).load() == {}
     assert SessionStore(store.session_key).load() == {}
+
+
+def test_a_big_session_is_decoded_each_time_and_not_kept():
+    import secrets as random_text
+
+    from wizard import sessions
+
+    store = SessionStore()
+    store["blob"] = random_text.token_hex(20_000)  # 40 KB that does not compress
+    store.save()
+    row = Session.objects.get(pk=store.session_key).session_data
+    assert SessionStore(store.session_key).load() == {"blob": store["blob"]}
+    assert row not in sessions._VERIFIED
+    small = SessionStore()
+    small["a"] = 1
+    small.save()
+    SessionStore(small.session_key).load()
+    assert Session.objects.get(pk=small.session_key).session_data in sessions._VERIFIED

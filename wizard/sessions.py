@@ -25,7 +25,9 @@ from django.utils import timezone
 # signed row -> (the keys it was verified with, its JSON)
 _VERIFIED: OrderedDict[str, tuple[tuple, bytes]] = OrderedDict()
 _VERIFIED_MAX = 256
-_VERIFIED_ROW_MAX = 64 * 1024  # a bigger row (an imported file's kept keys) is not kept
+# A bigger session (an imported file's kept keys) is not kept: an entry holds at most 32 KiB
+# (the signed row and its JSON), so at most 8 MiB in all.
+_VERIFIED_ENTRY_MAX = 32 * 1024
 
 
 class _Keeper:
@@ -81,8 +83,9 @@ class SessionStore(db.SessionStore):
             session = signing.loads(session_data, salt=self.key_salt, serializer=keeper)
         except Exception:
             return super().decode(session_data)  # logs a bad signature, answers {}
-        if keeper.payload is not None and len(session_data) <= _VERIFIED_ROW_MAX:
-            _VERIFIED[session_data] = (keys, keeper.payload)
+        payload = keeper.payload
+        if payload is not None and len(session_data) + len(payload) <= _VERIFIED_ENTRY_MAX:
+            _VERIFIED[session_data] = (keys, payload)
             if len(_VERIFIED) > _VERIFIED_MAX:
                 _VERIFIED.popitem(last=False)
         return session
