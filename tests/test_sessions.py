@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from django.contrib.sessions.backends.db import SessionStore as DjangoStore
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from wizard import sessions
 from wizard.sessions import SessionStore
 
 pytestmark = pytest.mark.django_db
@@ -109,12 +111,8 @@ def test_a_row_whose_payload_is_not_json_loads_empty():
 
 
 def test_a_big_session_is_decoded_each_time_and_not_kept():
-    import secrets as random_text
-
-    from wizard import sessions
-
     store = SessionStore()
-    store["blob"] = random_text.token_hex(20_000)  # 40 KB that does not compress
+    store["blob"] = secrets.token_hex(20_000)  # 40 KB that does not compress
     store.save()
     row = Session.objects.get(pk=store.session_key).session_data
     assert SessionStore(store.session_key).load() == {"blob": store["blob"]}
