@@ -67,3 +67,25 @@ def test_the_values_file_is_its_sections_dumped_whatever_came_before(plans):
         assert remembered.endswith("\n" + yamlio.dump_commented(values.to_sections(plan)))
         parts.forget()
         assert values.to_yaml(plan) == remembered == values.to_yaml(copy.deepcopy(plan))
+
+
+def test_an_answer_is_kept_by_the_parts_it_read_not_all_it_may_read():
+    calls = []
+
+    def database_section(plan):
+        calls.append(1)
+        if plan.database.kind == "external":
+            return "external"
+        return f"in-cluster on {plan.scheduling.core.labels}"
+
+    answer = parts.remembered(("database", "scheduling"), database_section)
+    external = Plan(database=Database(kind="external"))
+    assert answer(external) == "external"
+    moved = dataclasses.replace(external, scheduling=dataclasses.replace(external.scheduling))
+    assert answer(moved) == "external" and len(calls) == 1  # scheduling was never read
+    inside = Plan(database=Database(kind="in-cluster"))
+    first = answer(inside)
+    assert first.startswith("in-cluster") and len(calls) == 2
+    assert answer(dataclasses.replace(inside, release="x")) == first and len(calls) == 2
+    other = dataclasses.replace(inside, scheduling=dataclasses.replace(inside.scheduling))
+    assert answer(other) == first and len(calls) == 3  # read it, so another object recomputes

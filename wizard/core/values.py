@@ -166,7 +166,7 @@ def _v2_database_section(plan: Plan) -> tuple[str, dict]:
             else "in-cluster PostgreSQL with a persistent volume, pinned to the core pool (not HA)"
         )
         + f".\nGuide: {GUIDE}#database-high-availability",
-        _v2_database(plan, _pinning(plan.scheduling.core)),
+        _v2_database(plan),
     )
 
 
@@ -174,7 +174,7 @@ def _v2_components_section(plan: Plan) -> tuple[str, dict]:
     return (
         "Other components: the celery scheduler and its broker (Community Edition runs without them).\n"
         f"Guide: {GUIDE}#other-components-high-availability",
-        _v2_components(plan, _pinning(plan.scheduling.core)),
+        _v2_components(plan),
     )
 
 
@@ -209,7 +209,8 @@ def _v2_secrets_section(plan: Plan) -> tuple[str, dict]:
     )
 
 
-def _v2_database(plan: Plan, pin: dict) -> dict:
+def _v2_database(plan: Plan) -> dict:
+    """(The core pool is read only for an in-cluster database: see core/parts.py.)"""
     db = plan.database
     if db.kind == "external":
         return {"postgresql": {"enabled": False}}
@@ -221,12 +222,13 @@ def _v2_database(plan: Plan, pin: dict) -> dict:
             "enabled": True,
             "auth": {"username": db.user, "database": db.name},
             # bitnami 15.x reads primary.*, not the chart's stale postgresql.persistence.
-            "primary": {"persistence": persistence, **pin},
+            "primary": {"persistence": persistence, **_pinning(plan.scheduling.core)},
         }
     }
 
 
-def _v2_components(plan: Plan, pin: dict) -> dict:
+def _v2_components(plan: Plan) -> dict:
+    """(The core pool is read only for an in-cluster Redis or RabbitMQ: see core/parts.py.)"""
     comp = plan.components
     if not comp.scheduler:
         return {}
@@ -238,11 +240,15 @@ def _v2_components(plan: Plan, pin: dict) -> dict:
             "enabled": True,
             "usePassword": auth,
             "auth": {"enabled": auth},
-            "master": dict(pin),
-            "replica": dict(pin),
+            "master": _pinning(plan.scheduling.core),
+            "replica": _pinning(plan.scheduling.core),
         }
     if needs_rabbitmq(plan) and comp.rabbitmq.kind == "in-cluster":
-        out["rabbitmq"] = {"enabled": True, "auth": {"username": comp.rabbitmq.user}, **pin}
+        out["rabbitmq"] = {
+            "enabled": True,
+            "auth": {"username": comp.rabbitmq.user},
+            **_pinning(plan.scheduling.core),
+        }
     return out
 
 
