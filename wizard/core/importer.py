@@ -308,6 +308,14 @@ def _pool(selector: object, tolerations: object) -> Pool:
 _CLASS_ALIASES = {"tensorboards": "notebooks"}
 
 
+def _gather_classes(selector: dict, into: dict) -> None:
+    """A nested selector's per-class dicts into `into`; its plain labels are the core's."""
+    into.update({k: v for k, v in selector.items() if isinstance(v, dict)})
+    flat = {k: v for k, v in selector.items() if not isinstance(v, dict)}
+    if flat:
+        into.setdefault("core", {}).update(flat)
+
+
 def _fix_nested_scheduling(values: dict, out: list[Finding]) -> dict[str, Pool]:
     """The guide's nested `nodeSelector: {core: ..., experiments: ...}` (and the 0.4 plural
     `nodeSelectors`) become a flat core selector plus per-class pools. Returns the class pools."""
@@ -316,10 +324,7 @@ def _fix_nested_scheduling(values: dict, out: list[Finding]) -> dict[str, Pool]:
     selector = values.get("nodeSelector")
     nested_sel = {}
     if isinstance(plural, dict):
-        nested_sel.update({k: v for k, v in plural.items() if isinstance(v, dict)})
-        flat = {k: v for k, v in plural.items() if not isinstance(v, dict)}
-        if flat:
-            nested_sel.setdefault("core", {}).update(flat)
+        _gather_classes(plural, nested_sel)
         out.append(
             Finding(
                 WARNING,
@@ -331,10 +336,7 @@ def _fix_nested_scheduling(values: dict, out: list[Finding]) -> dict[str, Pool]:
             )
         )
     if isinstance(selector, dict) and any(isinstance(v, dict) for v in selector.values()):
-        nested_sel.update({k: v for k, v in selector.items() if isinstance(v, dict)})
-        flat = {k: v for k, v in selector.items() if not isinstance(v, dict)}
-        if flat:
-            nested_sel.setdefault("core", {}).update(flat)
+        _gather_classes(selector, nested_sel)
         out.append(
             Finding(
                 WARNING,
