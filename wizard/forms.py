@@ -285,7 +285,8 @@ class _Cleaning:
     errors: dict
 
 
-_LAST_CLEAN: dict[int, _Cleaning] = {}  # by id(fields), checked against `fields`
+# By id(fields): an entry keeps its fields alive, so no other shape's fields can take that id.
+_LAST_CLEAN: dict[int, _Cleaning] = {}
 
 
 class StepForm(forms.Form):
@@ -365,7 +366,7 @@ class StepForm(forms.Form):
         fields = self.fields
         raw = tuple(map(self.raw.get, fields))
         last = _LAST_CLEAN.get(id(fields))
-        if last is not None and last.fields is fields:
+        if last is not None:
             cleaned, values, errors = dict(last.cleaned), dict(last.values), dict(last.errors)
             todo = [
                 i for i, (now, then) in enumerate(zip(raw, last.raw, strict=True)) if now != then
