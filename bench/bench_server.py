@@ -4,9 +4,12 @@ port, and the setup a deploy does (migrate, collectstatic)."""
 from __future__ import annotations
 
 import os
+import re
 import secrets
+import signal
 import socket
 import subprocess
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,3 +46,89 @@ def prepare(env: dict[str, str]) -> None:
         subprocess.run(
             [str(PYTHON), "manage.py", *command, "-v", "0"], cwd=ROOT, env=env, check=True
         )
+
+
+class Server:
+    """gunicorn with production settings on a free loopback port and a fresh SQLite file in
+    `workdir`; a context manager that always stops it (its own process group)."""
+
+    def __init__(self, workdir: Path, workers: int = 2):
+        self.workdir, self.workers = workdir, workers
+        self.proc: subprocess.Popen | None = None
+        self.port = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def __enter__(self) -> Server:
+        env = server_env(f"sqlite:///{self.workdir / 'bench.sqlite3'}")
+        prepare(env)
+        self.port = free_port()
+        log = (self.workdir / f"gunicorn-{self.port}.log").open("w")
+        self.proc = subprocess.Popen(
+            [
+                str(GUNICORN),
+                "config.wsgi",
+                "-w",
+                str(self.workers),
+                "-b",
+                f"{HOST}:{self.port}",
+                "--log-level",
+                "warning",
+                "--keep-alive",
+                "30",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"gunicorn exited; see {log.name}")
+            if len(self.worker_pids()) == self.workers:
+                try:
+                    with socket.create_connection((HOST, self.port), timeout=0.2):
+                        return self
+                except OSError:
+                    pass
+            time.sleep(0.1)
+        self.__exit__()
+        raise SystemExit(f"gunicorn did not start within 30 s; see {log.name}")
+
+    def __exit__(self, *exc) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+
+    def worker_pids(self) -> list[int]:
+        """The workers: the processes whose parent is the gunicorn master."""
+        pids = []
+        for status in Path("/proc").glob("[0-9]*/status"):
+            try:
+                text = status.read_text()
+            except OSError:
+                continue
+            if re.search(rf"^PPid:\s+{self.proc.pid}$", text, re.M):
+                pids.append(int(status.parent.name))
+        return pids
+
+    def worker_peaks_kib(self) -> dict[int, int]:
+        """Each worker's peak resident set size (VmHWM in /proc/<pid>/status), in KiB."""
+        peaks = {}
+        for pid in self.worker_pids():
+            try:
+                text = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            match = re.search(r"^VmHWM:\s+(\d+) kB", text, re.M)
+            if match:
+                peaks[pid] = int(match.group(1))
+        return peaks

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from run import big_values_file  # noqa: E402
+from extras import big_values_file  # noqa: E402
 
 from tests.core.test_safeyaml import HOSTILE, realistic_large_file  # noqa: E402
 from tests.import_files import V06_GUIDE, V2_REALISTIC  # noqa: E402
