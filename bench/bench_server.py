@@ -120,15 +120,16 @@ class Server:
                 pids.append(int(status.parent.name))
         return pids
 
-    def worker_peaks_kib(self) -> dict[int, int]:
-        """Each worker's peak resident set size (VmHWM in /proc/<pid>/status), in KiB."""
+    def worker_peaks_kib(self, field: str = "VmHWM") -> dict[int, int]:
+        """Each worker's peak resident set size (VmHWM in /proc/<pid>/status), in KiB; with
+        field="VmRSS", its resident set size now."""
         peaks = {}
         for pid in self.worker_pids():
             try:
                 text = Path(f"/proc/{pid}/status").read_text()
             except OSError:
                 continue
-            match = re.search(r"^VmHWM:\s+(\d+) kB", text, re.M)
+            match = re.search(rf"^{field}:\s+(\d+) kB", text, re.M)
             if match:
                 peaks[pid] = int(match.group(1))
         return peaks

@@ -156,6 +156,7 @@ def memory_rows(table: Table, workdir: Path, args) -> None:
             server.port, args.memory_requests, args.memory_clients, row_cap(), sample
         )
         elapsed = time.perf_counter() - started
+        now = server.worker_peaks_kib("VmRSS")
         replaced = set(server.worker_pids()) != pids
     peak = max(peaks.values(), default=0) / 1024
     table.add(
@@ -174,7 +175,8 @@ def memory_rows(table: Table, workdir: Path, args) -> None:
     args.notes.append(
         f"memory: statuses {dict(sorted(result.statuses.items()))}, rows per list up to {result.max_rows}, "
         f"{result.requests / elapsed:.0f} previews/s; per worker MiB "
-        f"{ {pid: round(k / 1024, 1) for pid, k in peaks.items()} }"
+        f"{ {pid: round(k / 1024, 1) for pid, k in peaks.items()} }, resident at the end "
+        f"{ {pid: round(k / 1024, 1) for pid, k in now.items()} } (kept after the requests)"
         + ("; a worker was replaced during the run" if replaced else "")
     )
 
