@@ -30,6 +30,7 @@ class Result:
     errors: dict[str, int] = field(default_factory=dict)
     sent: int = 0
     late_ms: float = 0.0  # how far behind schedule the most delayed sender started a request
+    served_per_s: float = 0.0  # answers per second from the first scheduled send to the last answer
 
 
 def _typing(rng: random.Random, forms: dict, count: int):
@@ -110,4 +111,5 @@ def run(port: int, people: int, seconds: float, rate: float, seed: int = 30) -> 
         t.start()
     for t in threads:
         t.join(timeout=seconds + 120)
+    result.served_per_s = result.sent / max(time.perf_counter() - start, 1e-9)
     return result

@@ -135,7 +135,8 @@ def capacity_rows(table: Table, server: Server, args) -> None:
     )
     args.notes.append(
         f"capacity: p50 {pct(lat, 50):.1f} ms, p99 {pct(lat, 99):.1f} ms, max {max(lat, default=0):.1f} ms "
-        f"(from the scheduled send time); {result.sent / args.seconds:.0f} previews/s offered"
+        f"(from the scheduled send time); {result.sent / args.seconds:.0f} previews/s offered, "
+        f"{result.served_per_s:.0f} served; senders up to {result.late_ms:.0f} ms behind schedule"
         + (f"; errors {result.errors}" if result.errors else "")
     )
 
