@@ -86,7 +86,7 @@ def _press(page, name: str, key: str, expected: str) -> dict:
 
 
 def _focus_end(page, name: str) -> None:
-    page.focus(f"#step-form [name='{name}']")
+    page.focus(f"form[hx-post] [name='{name}']")
     page.keyboard.press("End")
 
 
@@ -96,7 +96,7 @@ def _calibrate(page, name: str, value: str, tag: str) -> bool:
     for i, ch in enumerate(tag):
         outcome = _press(page, name, ch, value + tag[: i + 1])
         if "ms" not in outcome:
-            page.fill(f"#step-form [name='{name}']", value)
+            page.fill(f"form[hx-post] [name='{name}']", value)
             page.wait_for_timeout(300)
             return False
     return True
@@ -119,7 +119,7 @@ def run(base_url: str, keystrokes: int, pause_ms: tuple[int, int], seed: int = 1
             )
             page.goto("/")
             page.click("form[method=post] [type=submit]")  # start a new plan (default target)
-            page.wait_for_selector("#step-form")
+            page.wait_for_selector("form[hx-post]")
             steps = page.eval_on_selector_all("a[href^='/step/'], button[name=goto]", STEP_PATHS)
             steps = list(dict.fromkeys(steps)) or [urlsplit(page.url).path]
             tags = iter(
@@ -130,7 +130,7 @@ def run(base_url: str, keystrokes: int, pause_ms: tuple[int, int], seed: int = 1
                 page.goto(path)
                 page.wait_for_selector("#values-preview")
                 found = 0
-                for f in page.eval_on_selector_all("#step-form input[name]", TEXT_FIELDS):
+                for f in page.eval_on_selector_all("form[hx-post] input[name]", TEXT_FIELDS):
                     tag = next(tags)
                     if _calibrate(page, f["name"], f["value"], tag):
                         chosen.append((path, f["name"], f["value"] + tag))
@@ -150,13 +150,14 @@ def run(base_url: str, keystrokes: int, pause_ms: tuple[int, int], seed: int = 1
                     current = path
                     # Re-apply every chosen field's tag on this step (the page shows the saved
                     # values again): not measured, these keystrokes only set the stage.
+                    here = [b for p, _, b in chosen if p == path]
                     for p, n, b in chosen:
                         if p == path:
-                            page.fill(f"#step-form [name='{n}']", b)
+                            page.fill(f"form[hx-post] [name='{n}']", b)
                     page.wait_for_function(
-                        "re => new RegExp(re).test(document.getElementById('values-preview')"
-                        ".textContent)",
-                        arg=pattern(base),
+                        "res => res.every(re => new RegExp(re).test("
+                        "document.getElementById('values-preview').textContent))",
+                        arg=[pattern(b) for b in here],
                         timeout=TIMEOUT_MS,
                     )
                 _focus_end(page, name)
@@ -174,7 +175,7 @@ def run(base_url: str, keystrokes: int, pause_ms: tuple[int, int], seed: int = 1
                         result.errors.append(f"{name}: {outcome['error']}")
                     page.wait_for_timeout(rng.randint(*pause_ms))
                 # Leave the field as it started, so a later step sees the same plan.
-                page.fill(f"#step-form [name='{name}']", base)
+                page.fill(f"form[hx-post] [name='{name}']", base)
         finally:
             browser.close()
     return result

@@ -81,6 +81,8 @@ class Form:
 
     action: str = ""
     hx_post: str = ""
+    form_id: str = ""
+    hx_target: str = ""
     fields: list[tuple[str, str]] = field(default_factory=list)
     choices: dict[str, list[str]] = field(default_factory=dict)  # radio and select options
     checkboxes: dict[str, str] = field(default_factory=dict)  # name -> value when checked
@@ -124,6 +126,7 @@ class _FormParser(HTMLParser):
                 return
             self._in = True
             self.form.action, self.form.hx_post = a.get("action", ""), a.get("hx-post", "")
+            self.form.form_id, self.form.hx_target = a.get("id", ""), a.get("hx-target", "")
             return
         if not self._in:
             return
@@ -210,7 +213,7 @@ def preview_headers(client: Client, form: Form, page_path: str) -> dict[str, str
         "Referer": client.origin + page_path,
         "HX-Request": "true",
         "HX-Current-URL": client.origin + page_path,
-        "HX-Target": "values-preview",
-        "HX-Trigger": "step-form",
+        **({"HX-Target": form.hx_target.lstrip("#")} if form.hx_target.startswith("#") else {}),
+        **({"HX-Trigger": form.form_id} if form.form_id else {}),
         **form.hx_headers,
     }
