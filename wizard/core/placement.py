@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .checks import ERROR, INFO, WARNING, Finding
+from .checks import ERROR, INFO, SEVERITIES, WARNING, Finding, check
 from .inventory import Inventory, Node, Taint, cpu_millis, memory_bytes
 from .plan import WORKLOAD_CLASSES, Plan, Toleration, pool_tolerations, taint_of, workload_pools
 from .values import to_presets, to_values
@@ -807,3 +807,29 @@ def _capacity(placement: Placement, landing: dict) -> list[Finding]:
 def check_nodes(plan: Plan, inventory: Inventory) -> list[Finding]:
     """placement_findings of the plan on the inventory's nodes."""
     return placement_findings(plan, place(plan, inventory))
+
+
+def check_with_nodes(plan: Plan, inventory: Inventory) -> tuple[list[Finding], Placement]:
+    """`check(plan)` plus the placement findings, errors first; and the placement (for a grid)."""
+    where = place(plan, inventory)
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    findings = check(plan) + placement_findings(plan, where)
+    return sorted(findings, key=lambda f: order[f.severity]), where
+
+
+def placement_dict(placement: Placement) -> list[dict]:
+    """JSON for the API: each workload with the nodes it can land on (and those it avoids)."""
+    out = []
+    for w in placement.workloads:
+        fits = placement.fits[w.key]
+        out.append(
+            {
+                "key": w.key,
+                "title": w.title,
+                "role": w.role,
+                "path": w.path,
+                "nodes": [n.name for n, f in zip(placement.nodes, fits, strict=True) if f.ok],
+                "avoided": [n.name for n, f in zip(placement.nodes, fits, strict=True) if f.soft],
+            }
+        )
+    return out
