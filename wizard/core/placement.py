@@ -591,10 +591,12 @@ def why_nowhere(placement: Placement, workload: Workload) -> str:
             if r.kind != "avoid":
                 blocked.setdefault((r.kind, r.detail), []).append(node.name)
     for (kind, detail), names in blocked.items():
+        nodes = f"the node {names[0]}" if len(names) == 1 else f"the nodes {_names(names)}"
         if kind == "taint":
-            parts.append(f"{_names(names)} carry the taint {detail}, which it does not tolerate")
+            verb = "carries" if len(names) == 1 else "carry"
+            parts.append(f"{nodes} {verb} the taint {detail}, which it does not tolerate")
         else:
-            parts.append(f"{_names(names)}: {detail}")
+            parts.append(f"{nodes}: {detail}")
     return "; ".join(parts) or "no node takes it"
 
 
@@ -734,7 +736,7 @@ def _unused(placement: Placement, landing: dict) -> list[Finding]:
                 INFO,
                 "nodes_unavailable",
                 "nodes",
-                f"{_names(down)} are cordoned or not Ready: nothing new lands there.",
+                f"Cordoned or not Ready, so no new pod lands there: {_names(down)}.",
             )
         )
     idle = [
@@ -772,7 +774,7 @@ def _capacity(placement: Placement, landing: dict) -> list[Finding]:
         if not roomy:
             out.append(
                 Finding(
-                    WARNING,
+                    ERROR,
                     "component_too_big",
                     w.path,
                     f"{w.title} requests {cpu}m CPU and {memory // 2**20}Mi memory, more than the "
