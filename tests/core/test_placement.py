@@ -287,3 +287,47 @@ def test_the_request_table_matches_the_charts_values_file():
         requests = values[name]["resources"]["requests"]
         assert cpu_millis(requests["cpu"]) == cpu_millis(cpu), name
         assert memory_bytes(requests["memory"]) == memory_bytes(memory), name
+
+
+# --- place() fits each node shape once: the result must equal fitting every node -----------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tests.core.test_placement_rules import nodes_st  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(nodes_st, min_size=1, max_size=8))
+def test_place_gives_every_node_the_fit_of_its_own(nodes):
+    named = tuple(
+        Node(f"n{i}", n.labels, n.taints, n.unschedulable, n.ready) for i, n in enumerate(nodes)
+    )
+    plan = make_plan(
+        kept={
+            "operator": {
+                "affinity": {
+                    "nodeAffinity": {
+                        "requiredDuringSchedulingIgnoredDuringExecution": {
+                            "nodeSelectorTerms": [
+                                {
+                                    "matchFields": [
+                                        {"key": "metadata.name", "operator": "In", "values": ["n1"]}
+                                    ]
+                                },
+                                {
+                                    "matchExpressions": [
+                                        {"key": "zone", "operator": "Gt", "values": ["1"]}
+                                    ]
+                                },
+                            ]
+                        }
+                    }
+                }
+            }
+        }
+    )
+    where = place(plan, Inventory(named))
+    for w in where.workloads:
+        assert where.fits[w.key] == tuple(placement.fit(w.scheduling, n) for n in named)
+    assert where.bare == tuple(placement.fit(placement.PodScheduling(), n) for n in named)

@@ -536,14 +536,38 @@ def place(plan: Plan, inventory: Inventory) -> Placement:
     """Where every workload of the plan can land on the inventory's nodes."""
     found = workloads(plan)
     nodes = inventory.nodes
-    taints = [node_taints(node) for node in nodes]
-    fits = {
-        w.key: tuple(_fit(w.scheduling, n, t) for n, t in zip(nodes, taints, strict=True))
-        for w in found
-    }
-    bare_pod = PodScheduling()
-    bare = tuple(_fit(bare_pod, n, t) for n, t in zip(nodes, taints, strict=True))
-    return Placement(nodes, found, fits, bare)
+    pods = [w.scheduling for w in found] + [PodScheduling()]
+    # Nodes of one pool look alike to every pod: the same values for the label keys the pods
+    # read, the same taints and state. Each pod is fitted once per such shape, not per node.
+    keys = sorted({k for pod in pods for k in _keys_read(pod)})
+    by_name = any(t.fields for pod in pods for t in pod.required_terms or ())
+    shapes: dict[tuple, list[int]] = {}
+    for i, node in enumerate(nodes):
+        shape = (
+            tuple(node.labels.get(k) for k in keys),
+            node.taints,
+            node.unschedulable,
+            node.ready,
+            node.name if by_name else "",
+        )
+        shapes.setdefault(shape, []).append(i)
+    columns = [[_FITS] * len(nodes) for _ in pods]
+    for indices in shapes.values():
+        first = nodes[indices[0]]
+        taints = node_taints(first)
+        for column, pod in zip(columns, pods, strict=True):
+            result = _fit(pod, first, taints)
+            for i in indices:
+                column[i] = result
+    fits = {w.key: tuple(col) for w, col in zip(found, columns, strict=False)}
+    return Placement(nodes, found, fits, tuple(columns[-1]))
+
+
+def _keys_read(pod: PodScheduling) -> set[str]:
+    keys = {k for k, _ in pod.node_selector}
+    for term in pod.required_terms or ():
+        keys |= {r.key for r in term.expressions}
+    return keys
 
 
 # --- findings ------------------------------------------------------------------------------------
