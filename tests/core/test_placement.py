@@ -331,3 +331,18 @@ def test_place_gives_every_node_the_fit_of_its_own(nodes):
     for w in where.workloads:
         assert where.fits[w.key] == tuple(placement.fit(w.scheduling, n) for n in named)
     assert where.bare == tuple(placement.fit(placement.PodScheduling(), n) for n in named)
+
+
+from tests.strategies import any_plans  # noqa: E402
+
+EKS = Path(__file__).resolve().parents[2] / "examples" / "inventories" / "eks.nodes.json"
+
+
+@settings(max_examples=150, deadline=None)
+@given(any_plans())
+def test_any_plan_with_any_kept_values_is_placed_without_an_exception(plan):
+    from wizard.core.inventory import parse_inventory
+
+    findings, where = placement.check_with_nodes(plan, parse_inventory(EKS.read_bytes()))
+    assert len(where.rows()) == 5
+    assert all(f.code and f.message for f in findings)
