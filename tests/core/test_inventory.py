@@ -259,3 +259,12 @@ def test_the_api_form_reads_an_already_parsed_document():
 def test_from_document_refuses_a_non_object():
     with pytest.raises(InventoryError):
         inventory.from_document(["a"])
+
+
+def test_the_trimmed_document_reads_back_to_the_same_nodes():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "examples" / "inventories"
+    for path in sorted(root.glob("*.nodes.*")):
+        inv = parse_inventory(path.read_bytes())
+        assert inventory.from_document(inventory.to_document(inv)) == inv, path.name

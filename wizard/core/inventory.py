@@ -74,6 +74,38 @@ class Inventory:
         return tuple(n.name for n in self.nodes)
 
 
+def to_document(inventory: Inventory) -> dict:
+    """The inventory as a trimmed `kubectl get nodes -o json` document that `from_document`
+    reads back to the same nodes: a small form for a session (a node is ~300 bytes, not ~6 KB)."""
+    items = []
+    for node in inventory.nodes:
+        allocatable = {}
+        if node.cpu_millis is not None:
+            allocatable["cpu"] = f"{node.cpu_millis}m"
+        if node.memory_bytes is not None:
+            allocatable["memory"] = str(node.memory_bytes)
+        if node.gpus:
+            allocatable[GPU_RESOURCES[0]] = str(node.gpus)
+        labels = dict(node.labels)
+        if node.zone and not any(labels.get(k) == node.zone for k in ZONE_LABELS):
+            labels[ZONE_LABELS[0]] = node.zone
+        spec: dict = {"taints": [vars(t).copy() for t in node.taints]}
+        if node.unschedulable:
+            spec["unschedulable"] = True
+        items.append(
+            {
+                "kind": "Node",
+                "metadata": {"name": node.name, "labels": labels},
+                "spec": spec,
+                "status": {
+                    "allocatable": allocatable,
+                    "conditions": [{"type": "Ready", "status": node.ready}],
+                },
+            }
+        )
+    return {"apiVersion": "v1", "kind": "List", "items": items}
+
+
 # --- quantities -------------------------------------------------------------------------------
 
 _QUANTITY = re.compile(
