@@ -398,3 +398,13 @@ pods_st = st.builds(
 @given(pods_st, nodes_st)
 def test_fit_agrees_with_the_reference_implementation(p, n):
     assert fit(p, n).ok == ref_fits(p, n)
+
+
+def test_tc_a_not_ready_node_with_noschedule_and_noexecute_taints_gives_one_reason():
+    taints = [
+        Taint("node.kubernetes.io/unreachable", "", "NoSchedule"),
+        Taint("node.kubernetes.io/unreachable", "", "NoExecute"),
+    ]
+    assert fit(pod(), node(ready="Unknown", taints=taints)).reasons == (
+        fit(pod(), node(ready="Unknown")).reasons
+    )

@@ -210,15 +210,17 @@ def _fit(pod: PodScheduling, node: Node, taints: tuple[Taint, ...]) -> Fit:
         if _tolerated(pod.tolerations, taint):
             continue
         if taint.key == UNSCHEDULABLE:
-            reasons.append(Reason("cordoned", "cordoned (unschedulable)"))
+            reason = Reason("cordoned", "cordoned (unschedulable)")
         elif taint.key in (NOT_READY, UNREACHABLE) and not node.is_ready:
-            reasons.append(Reason("not_ready", f"not Ready ({node.ready})"))
+            reason = Reason("not_ready", f"not Ready ({node.ready})")
         elif taint.effect in _BLOCKING:
-            reasons.append(Reason("taint", taint_text(taint)))
+            reason = Reason("taint", taint_text(taint))
         else:
             reasons.append(Reason("avoid", taint_text(taint)))
             continue
         hard = True
+        if reason not in reasons:  # a not-Ready node has both a NoSchedule and a NoExecute taint
+            reasons.append(reason)
     if not reasons:
         return _FITS
     return Fit(not hard, tuple(reasons))
