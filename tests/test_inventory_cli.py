@@ -128,3 +128,12 @@ def test_lint_values_checks_the_imported_plan_against_the_nodes(tmp_path):
         if line.startswith(("ERROR", "WARNING", "INFO"))
     }
     assert done.returncode == 1
+
+
+def test_render_values_with_nodes_prints_where_each_workload_lands(tmp_path):
+    plan, nodes, _ = EXAMPLES["gke"]
+    done = manage(
+        "render_values", plan, "--out", str(tmp_path), "--nodes", str(INVENTORIES / nodes)
+    )
+    assert "lands on gateway (API): 3 nodes" in done.stdout
+    assert "lands on runs: builds: 0 nodes" in done.stdout

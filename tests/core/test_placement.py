@@ -346,3 +346,8 @@ def test_any_plan_with_any_kept_values_is_placed_without_an_exception(plan):
     findings, where = placement.check_with_nodes(plan, parse_inventory(EKS.read_bytes()))
     assert len(where.rows()) == 5
     assert all(f.code and f.message for f in findings)
+
+
+def test_summary_lines_count_the_nodes_of_each_workload():
+    lines = placement.summary_lines(place(make_plan(), good_cluster()))
+    assert lines[0] == "gateway (API): 3 nodes (c1, c2, c3)"

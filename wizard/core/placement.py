@@ -845,6 +845,16 @@ def check_with_nodes(plan: Plan, inventory: Inventory) -> tuple[list[Finding], P
     return sorted(findings, key=lambda f: order[f.severity]), where
 
 
+def summary_lines(placement: Placement, limit: int = 5) -> list[str]:
+    """One line per workload: how many nodes it can land on, and which (for the CLI)."""
+    lines = []
+    for w in placement.workloads:
+        names = [n.name for n in placement.landing(w.key)]
+        where = f"{len(names)} node{'s' if len(names) != 1 else ''}"
+        lines.append(f"{w.title}: {where}" + (f" ({_names(names, limit)})" if names else ""))
+    return lines
+
+
 def placement_dict(placement: Placement) -> list[dict]:
     """JSON for the API: each workload with the nodes it can land on (and those it avoids)."""
     out = []

@@ -29,7 +29,9 @@ class Command(BaseCommand):
         plan = load_plan(Path(options["plan"]))
         if options.get("nodes"):
             nodes = load_inventory(Path(options["nodes"]))
-            findings, _ = placement.check_with_nodes(plan, nodes)
+            findings, where = placement.check_with_nodes(plan, nodes)
+            for line in placement.summary_lines(where):
+                self.stdout.write(f"lands on {line}")
         else:
             findings = check(plan)
         for finding in findings:
