@@ -351,3 +351,24 @@ def test_any_plan_with_any_kept_values_is_placed_without_an_exception(plan):
 def test_summary_lines_count_the_nodes_of_each_workload():
     lines = placement.summary_lines(place(make_plan(), good_cluster()))
     assert lines[0] == "gateway (API): 3 nodes (c1, c2, c3)"
+
+
+def test_pool_nodes_lists_labelled_nodes_and_those_missing_the_taint():
+    inv = Inventory(
+        (
+            core("c1"),
+            Node("c2", {"polyaxon": "core"}),
+            worker("w1"),
+            Node("x", {"other": "1"}),
+        )
+    )
+    core_pool, workloads_pool = placement.pool_nodes(make_plan(), inv)
+    assert (core_pool.labelled, core_pool.untainted) == (("c1", "c2"), ("c2",))
+    assert workloads_pool.classes == ("experiments", "jobs", "builds", "notebooks")
+    assert (workloads_pool.labelled, workloads_pool.taint) == (("w1",), None)
+
+
+def test_pool_nodes_finds_nodes_with_only_some_of_the_labels():
+    plan = make_plan(scheduling={"workloads": pool("polyaxon=workloads", "tier=gpu")})
+    (_, workloads_pool) = placement.pool_nodes(plan, Inventory((worker("w1"),)))
+    assert (workloads_pool.labelled, workloads_pool.partly_labelled) == ((), ("w1",))

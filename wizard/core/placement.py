@@ -22,7 +22,16 @@ from dataclasses import dataclass, field
 
 from .checks import ERROR, INFO, SEVERITIES, WARNING, Finding, check
 from .inventory import Inventory, Node, Taint, cpu_millis, memory_bytes
-from .plan import WORKLOAD_CLASSES, Plan, Toleration, pool_tolerations, taint_of, workload_pools
+from .plan import (
+    WORKLOAD_CLASSES,
+    Label,
+    Plan,
+    Pool,
+    Toleration,
+    pool_tolerations,
+    taint_of,
+    workload_pools,
+)
 from .values import to_presets, to_values
 
 UNSCHEDULABLE = "node.kubernetes.io/unschedulable"
@@ -843,6 +852,51 @@ def check_with_nodes(plan: Plan, inventory: Inventory) -> tuple[list[Finding], P
     order = {s: i for i, s in enumerate(SEVERITIES)}
     findings = check(plan) + placement_findings(plan, where)
     return sorted(findings, key=lambda f: order[f.severity]), where
+
+
+@dataclass(frozen=True)
+class PoolNodes:
+    """Which nodes already carry a pool's labels and taint (for the runbook's node step)."""
+
+    path: str
+    classes: tuple[str, ...]  # workload classes on the pool; () for the core pool
+    labels: tuple[Label, ...]
+    taint: Taint | None
+    labelled: tuple[str, ...]  # nodes with every label of the pool
+    untainted: tuple[str, ...]  # labelled nodes that lack the pool's taint
+    partly_labelled: tuple[str, ...]  # nodes with some of the labels, not all
+
+
+def pool_nodes(plan: Plan, inventory: Inventory) -> list[PoolNodes]:
+    """The core pool, then each distinct workload pool with labels: the nodes that already have
+    its labels, which of them still need its taint, and which have only some of the labels."""
+    pools: dict[Pool, list[str]] = {}
+    paths: dict[Pool, str] = {}
+    for name, pool in workload_pools(plan).items():
+        if pool.labels and pool != plan.scheduling.core:
+            pools.setdefault(pool, []).append(name)
+            paths.setdefault(pool, _class_path(plan, name))
+    out = [_pool_nodes(plan.scheduling.core, "scheduling.core", (), inventory)]
+    for pool, names in pools.items():
+        out.append(_pool_nodes(pool, paths[pool], tuple(names), inventory))
+    return out
+
+
+def _pool_nodes(pool: Pool, path: str, classes: tuple, inventory: Inventory) -> PoolNodes:
+    tol = taint_of(pool)
+    taint = Taint(tol.key, tol.value, tol.effect) if tol else None
+    labelled, untainted, partly = [], [], []
+    for node in inventory.nodes:
+        have = [node.labels.get(label.key) == label.value for label in pool.labels]
+        if have and all(have):
+            labelled.append(node.name)
+            if taint is not None and taint not in node.taints:
+                untainted.append(node.name)
+        elif any(have):
+            partly.append(node.name)
+    return PoolNodes(
+        path, classes, pool.labels, taint, tuple(labelled), tuple(untainted), tuple(partly)
+    )
 
 
 def summary_lines(placement: Placement, limit: int = 5) -> list[str]:
