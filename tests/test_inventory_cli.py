@@ -76,17 +76,13 @@ def test_each_example_inventory_gives_the_findings_its_shape_implies(name, tmp_p
     assert (tmp_path / "values.yaml").exists()
 
 
-def test_an_inventory_error_on_a_class_exits_0_but_a_core_error_exits_1(tmp_path):
-    plan, nodes, _ = EXAMPLES["eks"]  # component_too_big is an error
-    done = manage(
-        "render_values", plan, "--out", str(tmp_path), "--nodes", str(INVENTORIES / nodes)
-    )
-    assert done.returncode == 1
-    plan, nodes, _ = EXAMPLES["gke"]  # builds lands nowhere: a warning
+def test_placement_findings_never_fail_the_render(tmp_path):
+    plan, nodes, _ = EXAMPLES["eks"]  # the gateway is too big for every core node
     done = manage(
         "render_values", plan, "--out", str(tmp_path), "--nodes", str(INVENTORIES / nodes)
     )
     assert done.returncode == 0
+    assert "WARNING component_too_big" in done.stderr
 
 
 def test_a_bad_inventory_exits_2_with_the_path(tmp_path):
@@ -127,7 +123,7 @@ def test_lint_values_checks_the_imported_plan_against_the_nodes(tmp_path):
         for line in done.stdout.splitlines()
         if line.startswith(("ERROR", "WARNING", "INFO"))
     }
-    assert done.returncode == 1
+    assert done.returncode == 0  # placement findings are warnings
 
 
 def test_render_values_with_nodes_prints_where_each_workload_lands(tmp_path):

@@ -1,5 +1,9 @@
 """Placement: on which of the cluster's nodes each pod of the plan can land.
 
+Its findings are warnings, never errors: an inventory is a snapshot taken before the runbook
+labels and taints the nodes, so a pod that lands nowhere today must not block the download of
+the runbook that fixes it.
+
 Nodes come from an inventory (core/inventory.py); pods are every chart component the plan
 deploys and every workload class, with the nodeSelector, tolerations and affinity that
 `values.to_values` and `values.to_presets` emit, read back the way the chart reads them (a
@@ -20,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .checks import ERROR, INFO, SEVERITIES, WARNING, Finding, check
+from .checks import INFO, SEVERITIES, WARNING, Finding, check
 from .inventory import Inventory, Node, Taint, cpu_millis, memory_bytes
 from .plan import (
     WORKLOAD_CLASSES,
@@ -644,8 +648,8 @@ def _fix_for(plan: Plan, workload: Workload) -> str:
             "taints. A pool that autoscales from zero has no nodes yet: then this is expected."
         )
     return (
-        f" Label the core nodes ({labels or 'see the core pool'}), uncordon them, or change the "
-        "core pool's labels and tolerations to match the nodes."
+        f" Label the core nodes ({labels or 'see the core pool'}; the runbook's node step does "
+        "it), uncordon them, or change the core pool's labels and tolerations to match the nodes."
     )
 
 
@@ -671,7 +675,7 @@ def placement_findings(plan: Plan, placement: Placement) -> list[Finding]:
         else:
             out.append(
                 Finding(
-                    ERROR,
+                    WARNING,
                     "component_lands_nowhere",
                     w.path,
                     f"{w.title} can land on no node, so its pods stay Pending: {why}."
@@ -809,7 +813,7 @@ def _capacity(placement: Placement, landing: dict) -> list[Finding]:
         if not roomy:
             out.append(
                 Finding(
-                    ERROR,
+                    WARNING,
                     "component_too_big",
                     w.path,
                     f"{w.title} requests {cpu}m CPU and {memory // 2**20}Mi memory, more than the "
