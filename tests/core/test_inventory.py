@@ -268,3 +268,68 @@ def test_the_trimmed_document_reads_back_to_the_same_nodes():
     for path in sorted(root.glob("*.nodes.*")):
         inv = parse_inventory(path.read_bytes())
         assert inventory.from_document(inventory.to_document(inv)) == inv, path.name
+
+
+# --- nothing but InventoryError escapes ------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tests.strategies import json_values  # noqa: E402
+
+
+def _field_values():
+    return st.one_of(json_values, st.sampled_from(["500m", "16Gi", "True", "NoSchedule", "Node"]))
+
+
+@st.composite
+def node_like(draw):
+    doc = node_doc(draw(st.sampled_from(["a", "b", "c"])))
+    for section, key in draw(
+        st.lists(
+            st.sampled_from(
+                [
+                    ("metadata", "name"),
+                    ("metadata", "labels"),
+                    ("spec", "taints"),
+                    ("spec", "unschedulable"),
+                    ("status", "allocatable"),
+                    ("status", "conditions"),
+                    ("", "kind"),
+                    ("", "metadata"),
+                    ("", "status"),
+                ]
+            ),
+            max_size=3,
+        )
+    ):
+        value = draw(_field_values())
+        if section and isinstance(doc[section], dict):
+            doc[section][key] = value
+        elif section:
+            continue
+        else:
+            doc[key] = value
+    return doc
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.one_of(json_values, st.lists(node_like(), max_size=4).map(lambda items: node_list(*items)))
+)
+def test_any_document_gives_an_inventory_or_an_inventory_error(doc):
+    try:
+        inv = inventory.from_document(doc)
+    except InventoryError as exc:
+        assert exc.message
+    else:
+        assert all(isinstance(n.name, str) and n.name for n in inv.nodes)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_any_text_gives_an_inventory_or_an_inventory_error(text):
+    try:
+        parse_inventory(text)
+    except InventoryError as exc:
+        assert exc.message
