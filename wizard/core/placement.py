@@ -747,6 +747,11 @@ def _core_untainted(plan: Plan, placement: Placement, core: list[int]) -> list[F
     open_nodes = [placement.nodes[i].name for i in core if placement.bare[i].ok]
     if not open_nodes:
         return []
+    runs = (
+        "Runs without scheduling settings (none in the UI settings or the polyaxonfile)"
+        if plan.target == "v0.6"
+        else "Runs without a preset file"
+    )
     taint = taint_of(plan.scheduling.core)
     how = (
         f"kubectl taint nodes {' '.join(open_nodes[:5])} {taint.key}={taint.value}:NoSchedule"
@@ -758,8 +763,8 @@ def _core_untainted(plan: Plan, placement: Placement, core: list[int]) -> list[F
             WARNING,
             "core_nodes_untainted",
             "scheduling.core.taint",
-            f"Runs without a preset can land on the core nodes {_names(open_nodes)}: they carry "
-            f"no NoSchedule taint. Taint them ({how}).",
+            f"{runs} can land on the core nodes {_names(open_nodes)}: they carry no NoSchedule "
+            f"taint. Taint them ({how}).",
         )
     ]
 
