@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from wizard import plans
-from wizard.core import bundle, codec, safeyaml
+from wizard.core import bundle, codec, inventory, placement, safeyaml
 from wizard.core.checks import Finding, check, has_errors
 from wizard.core.importer import import_values as run_import
 from wizard.core.importer import report_dict
@@ -95,13 +95,50 @@ def read_body(request: HttpRequest, cap: int, what: str = "the body") -> bytes:
 
 def read_plan(request: HttpRequest) -> Plan:
     """The plan in the request body, or ApiError 413/415/400."""
-    body = read_body(request, MAX_BODY)
+    return _decode_plan(_read_json(request, MAX_BODY))
+
+
+def _read_json(request: HttpRequest, cap: int) -> object:
+    body = read_body(request, cap)
     if request.content_type != "application/json":
         raise ApiError(415, "unsupported_media_type", "send the plan as application/json")
     try:
-        data = json.loads(body.decode("utf-8"))
+        return json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise ApiError(400, "invalid_json", "the body is not valid UTF-8 JSON") from None
+
+
+def read_plan_and_nodes(request: HttpRequest) -> tuple[Plan, inventory.Inventory | None]:
+    """/api/render: the plan plus an optional `nodes` key, the output of `kubectl get nodes -o
+    json` as an object or as JSON/YAML text. The inventory is only checked against, never kept."""
+    data = _read_json(request, render_cap())
+    nodes = None
+    if isinstance(data, dict) and "nodes" in data:
+        data = dict(data)
+        raw = data.pop("nodes")
+        try:
+            if isinstance(raw, str):
+                nodes = inventory.parse_inventory(raw)
+            else:
+                nodes = inventory.from_document(raw)
+        except inventory.InventoryError as exc:
+            raise ApiError(
+                400, "invalid_nodes", exc.message, path=exc.path, line=exc.line
+            ) from None
+    elif len(request.body) > MAX_BODY:  # only an inventory makes a body larger than a plan
+        raise ApiError(413, "too_large", f"the body is larger than {MAX_BODY} bytes")
+    return _decode_plan(data), nodes
+
+
+def render_cap() -> int:
+    """Bytes /api/render accepts: a plan plus an inventory, within Django's body cap."""
+    from django.conf import settings
+
+    upload = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or inventory.MAX_INVENTORY_BYTES
+    return max(MAX_BODY, min(MAX_BODY + inventory.MAX_INVENTORY_BYTES, upload))
+
+
+def _decode_plan(data: object) -> Plan:
     try:
         return codec.from_dict(data)
     except codec.PlanFormatError as exc:
@@ -127,20 +164,25 @@ def _shared(share_id: str):
 
 @api_view("POST")
 def render(request: HttpRequest) -> JsonResponse:
-    plan = read_plan(request)
-    findings = check(plan)
+    plan, nodes = read_plan_and_nodes(request)
+    where = None
+    if nodes is None:
+        findings = check(plan)
+    else:
+        findings, where = placement.check_with_nodes(plan, nodes)
     if has_errors(findings):
         raise ApiError(
             422, "plan_has_errors", "fix the errors first", findings=findings_json(findings)
         )
     files = bundle.render_files(plan)
-    return JsonResponse(
-        {
-            "values_yaml": files[bundle.VALUES_FILE],
-            "runbook_md": files[bundle.RUNBOOK_FILE],
-            "findings": findings_json(findings),
-        }
-    )
+    body = {
+        "values_yaml": files[bundle.VALUES_FILE],
+        "runbook_md": files[bundle.RUNBOOK_FILE],
+        "findings": findings_json(findings),
+    }
+    if where is not None:
+        body["placement"] = placement.placement_dict(where)
+    return JsonResponse(body)
 
 
 @api_view("POST")

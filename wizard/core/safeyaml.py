@@ -389,12 +389,13 @@ def _read_two_pass(text: str) -> object:
         loader.dispose()
 
 
-def load_values(data: bytes | str) -> dict:
-    """The values file as a dict. Raises YamlRefused for anything else (see the module doc)."""
+def load_values(data: bytes | str, max_bytes: int = MAX_BYTES) -> dict:
+    """The values file as a dict. Raises YamlRefused for anything else (see the module doc).
+    `max_bytes`: node inventories (core/inventory.py) have a byte cap of their own."""
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
-    if len(raw) > MAX_BYTES:
+    if len(raw) > max_bytes:
         raise YamlRefused(
-            f"the file is {len(raw):,} bytes; the limit is {MAX_BYTES:,} bytes. Remove comments "
+            f"the file is {len(raw):,} bytes; the limit is {max_bytes:,} bytes. Remove comments "
             "or defaults you did not change"
         )
     try:

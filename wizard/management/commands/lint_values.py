@@ -12,10 +12,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from wizard.core import safeyaml
+from wizard.core import placement, safeyaml
+from wizard.core.checks import ERROR, SEVERITIES
 from wizard.core.importer import finding_dict
 from wizard.core.lint import lint_values
 from wizard.core.plan import TARGETS
+from wizard.management.commands.render_values import load_inventory
 
 
 def read_values(path: Path) -> dict:
@@ -39,9 +41,15 @@ class Command(BaseCommand):
         parser.add_argument("values", help="the Helm values file to check")
         parser.add_argument("--target", choices=TARGETS, help="chart version (default: detect)")
         parser.add_argument("--format", choices=("text", "json"), default="text")
+        parser.add_argument(
+            "--nodes",
+            metavar="FILE",
+            help="`kubectl get nodes -o json` (or -o yaml) output: also check where each pod can land",
+        )
 
     def handle(self, *args, **options) -> None:
         values = read_values(Path(options["values"]))
+        nodes = load_inventory(Path(options["nodes"])) if options.get("nodes") else None
         try:
             report = lint_values(values, options["target"])
         except safeyaml.YamlRefused as exc:  # too large for a plan
@@ -52,17 +60,19 @@ class Command(BaseCommand):
                 "or --target v0.6",
                 returncode=2,
             )
+        findings = list(report.findings)
+        if nodes is not None and report.result.plan is not None:
+            findings += placement.check_nodes(report.result.plan, nodes)
+            rank = {s: i for i, s in enumerate(SEVERITIES)}
+            findings.sort(key=lambda f: rank.get(f.severity, len(rank)))
         if options["format"] == "json":
-            sys.stdout.write(
-                json.dumps([finding_dict(f) for f in report.findings], indent=2) + "\n"
-            )
+            sys.stdout.write(json.dumps([finding_dict(f) for f in findings], indent=2) + "\n")
         else:
-            for finding in report.findings:
+            for finding in findings:
                 self.stdout.write(finding.line())
-            errors = sum(f.severity == "error" for f in report.findings)
+            errors = sum(f.severity == "error" for f in findings)
             self.stdout.write(
-                f"{len(report.findings)} findings ({errors} errors) for the "
-                f"{report.result.target} chart."
+                f"{len(findings)} findings ({errors} errors) for the {report.result.target} chart."
             )
-        if report.has_errors:
+        if any(f.severity == ERROR for f in findings):
             raise CommandError("the file has errors (see above)", returncode=1)
