@@ -50,6 +50,7 @@ def test_steps_come_in_the_order_of_a_safe_install():
         "Run workloads on their pools",
         "Verify",
         "Roll back",
+        "Troubleshooting",
     ]
 
 
