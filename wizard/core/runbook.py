@@ -245,9 +245,9 @@ def _nodes(plan: Plan) -> tuple[str, str] | None:
     )
     if reserved:
         out += [
-            "Kubernetes, the kubelet or the cloud provider owns "
+            "These labels belong to Kubernetes, the kubelet or the cloud provider: "
             + ", ".join(_code(key) for key in reserved)
-            + ": the selectors use these labels as they are, and this step never sets or removes them. "
+            + ". The selectors use them as they are, and this step never sets or removes them. "
             "The check after each pool says whether some node carries all its labels.",
             "",
         ]
