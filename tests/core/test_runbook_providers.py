@@ -332,3 +332,25 @@ def test_tolerating_pool_does_not_get_the_untolerated_taint_finding():
     assert "core_taint_not_tolerated" not in codes(
         make_plan(scheduling={"workloads": pool("polyaxon=core", tolerations=[tol])})
     )
+
+
+def test_a_missing_key_is_patched_in_as_base64_of_the_exported_value(tmp_path):
+    import base64
+    import json
+
+    text = to_runbook(make_plan(components={"scheduler": True}))
+    loop = next(b for b in blocks(text) if b.startswith("for key in"))
+    # kubectl stand-in: the Secret has every key but the Redis password; a patch is recorded.
+    stub = (
+        'kubectl() { if [ "$1" = get ]; then '
+        '[ "$7" = "jsonpath={.data.POLYAXON_REDIS_PASSWORD}" ] || echo present; return 0; fi; '
+        'printf "%s\\n" "$@" > "$OUT"; }\n'
+    )
+    out = tmp_path / "patch"
+    value = "p@ss w\"rd' $(x)"
+    env = {**os.environ, "OUT": str(out), "POLYAXON_REDIS_PASSWORD": value}
+    subprocess.run(["bash", "-c", stub + loop], env=env, check=True, capture_output=True)
+    args = out.read_text().splitlines()
+    patch = json.loads(args[args.index("-p") + 1])
+    assert list(patch["data"]) == ["POLYAXON_REDIS_PASSWORD"]
+    assert base64.b64decode(patch["data"]["POLYAXON_REDIS_PASSWORD"]).decode() == value

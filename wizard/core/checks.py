@@ -215,10 +215,11 @@ def _check_untolerated_taints(plan: Plan, pools: dict[str, Pool], r: _Report) ->
                 ERROR,
                 "core_taint_not_tolerated" if core else "pool_taint_not_tolerated",
                 f"{path}.labels",
-                f"This pool selects {taint.key}={taint.value}, which only the "
+                f"This pool selects {taint.key}={taint.value}, the label that marks the tainted "
                 + ("core nodes" if core else f"nodes of {owner_path}")
-                + " carry, and they are tainted with it: its runs would stay Pending. Select a "
-                "label of its own nodes instead (or tolerate the taint, if sharing is meant).",
+                + ", but does not tolerate their taint: its runs cannot be scheduled there (they stay "
+                "Pending), and any other node given that label draws those pods too. Give the pool a "
+                "label of its own nodes, or tolerate the taint if sharing those nodes is meant.",
             )
 
 
