@@ -58,3 +58,12 @@ def test_redis_tls_is_not_reported_when_redis_is_not_used():
         components={"scheduler": False, "redis": Redis(kind="external", host="r", tls=True)}
     )
     assert "redis_tls_unsupported" not in codes(plan)
+
+
+def test_gke_labels_on_an_unnamed_provider_suggest_naming_it():
+    assert "provider_not_named" in codes(make_plan("v2-per-class-gke"))
+
+
+def test_a_named_provider_gets_no_hint():
+    plan = make_plan("v2-per-class-gke", scheduling={"provider": "gke"})
+    assert "provider_not_named" not in codes(plan)

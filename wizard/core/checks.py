@@ -29,6 +29,7 @@ from .plan import (
     TLS_MODES,
     TOLERATION_EFFECTS,
     TOLERATION_OPERATORS,
+    WORKLOAD_CLASSES,
     Plan,
     Pool,
     Store,
@@ -139,9 +140,17 @@ def _check_scheduling(plan: Plan, r: _Report) -> None:
         "The scheduling mode",
     ):
         return
-    r.choice(
-        "provider_invalid", "scheduling.provider", sched.provider, PROVIDERS, "The cluster provider"
-    )
+    if (
+        r.choice(
+            "provider_invalid",
+            "scheduling.provider",
+            sched.provider,
+            PROVIDERS,
+            "The cluster provider",
+        )
+        and sched.provider == "other"
+    ):
+        _hint_provider(plan, r)
     _check_pool(sched.core, "scheduling.core", r)
     if not sched.core.labels:
         r.add(
@@ -194,6 +203,33 @@ def _check_scheduling(plan: Plan, r: _Report) -> None:
                 rules.polyaxon_name_problem(name),
                 "The registry connection name",
             )
+
+
+# Label domains that give away a managed cluster.
+_PROVIDER_LABELS = {
+    "cloud.google.com": "gke",
+    "eks.amazonaws.com": "eks",
+    "kubernetes.azure.com": "aks",
+    "agentpool": "aks",
+}
+
+
+def _hint_provider(plan: Plan, r: _Report) -> None:
+    sched = plan.scheduling
+    pools = [sched.core, sched.workloads, *(getattr(sched.classes, n) for n in WORKLOAD_CLASSES)]
+    for pool in pools:
+        for label in pool.labels:
+            provider = _PROVIDER_LABELS.get(label.key.split("/", 1)[0])
+            if provider:
+                r.add(
+                    INFO,
+                    "provider_not_named",
+                    "scheduling.provider",
+                    f"The pools select {label.key}, a label of {provider.upper()} nodes: name the provider, "
+                    "so the runbook sets labels and taints on its node pools (new nodes get them too) "
+                    "instead of on today's nodes with kubectl.",
+                )
+                return
 
 
 def _check_untolerated_taints(plan: Plan, pools: dict[str, Pool], r: _Report) -> None:
