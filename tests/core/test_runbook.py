@@ -28,6 +28,7 @@ STUBS = (
     "openssl",
     "sudo",
     "base64",
+    "gcloud",
 )
 
 
@@ -50,11 +51,12 @@ def test_steps_come_in_the_order_of_a_safe_install():
         "Run workloads on their pools",
         "Verify",
         "Roll back",
+        "Troubleshooting",
     ]
 
 
 def test_core_nodes_are_labelled_and_tainted_with_undo():
-    text = to_runbook(example("v2-two-pool-aws"))
+    text = to_runbook(make_plan(scheduling={"provider": "other"}))
     assert "kubectl label nodes $CORE_NODES polyaxon=core --overwrite" in text
     assert "kubectl taint nodes $CORE_NODES polyaxon=core:NoSchedule --overwrite" in text
     assert "kubectl label nodes $CORE_NODES polyaxon-" in text
@@ -62,7 +64,7 @@ def test_core_nodes_are_labelled_and_tainted_with_undo():
 
 
 def test_general_workload_pool_is_labelled_but_not_tainted():
-    text = to_runbook(example("v2-two-pool-aws"))
+    text = to_runbook(make_plan(scheduling={"provider": "other"}))
     assert "kubectl label nodes $WORKLOAD_NODES polyaxon=workloads --overwrite" in text
     assert "taint nodes $WORKLOAD_NODES" not in text
 

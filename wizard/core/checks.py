@@ -18,6 +18,7 @@ from .plan import (
     DB_KINDS,
     FS_GROUP_POLICIES,
     ISSUER_KINDS,
+    PROVIDERS,
     SCHEDULING_MODES,
     SECTIONS,
     SERVICE_KINDS,
@@ -28,6 +29,7 @@ from .plan import (
     TLS_MODES,
     TOLERATION_EFFECTS,
     TOLERATION_OPERATORS,
+    WORKLOAD_CLASSES,
     Plan,
     Pool,
     Store,
@@ -138,6 +140,17 @@ def _check_scheduling(plan: Plan, r: _Report) -> None:
         "The scheduling mode",
     ):
         return
+    if (
+        r.choice(
+            "provider_invalid",
+            "scheduling.provider",
+            sched.provider,
+            PROVIDERS,
+            "The cluster provider",
+        )
+        and sched.provider == "other"
+    ):
+        _hint_provider(plan, r)
     _check_pool(sched.core, "scheduling.core", r)
     if not sched.core.labels:
         r.add(
@@ -173,6 +186,7 @@ def _check_scheduling(plan: Plan, r: _Report) -> None:
                 "These runs can land on the core nodes: give the pool a label the core nodes do not "
                 "have, and taint the core nodes without letting this pool tolerate the taint.",
             )
+    _check_untolerated_taints(plan, pools, r)
     if plan.target == "v2":
         name = sched.registry_connection
         if not name:
@@ -188,6 +202,60 @@ def _check_scheduling(plan: Plan, r: _Report) -> None:
                 "scheduling.registry_connection",
                 rules.polyaxon_name_problem(name),
                 "The registry connection name",
+            )
+
+
+# Label domains that give away a managed cluster.
+_PROVIDER_LABELS = {
+    "cloud.google.com": "gke",
+    "eks.amazonaws.com": "eks",
+    "kubernetes.azure.com": "aks",
+    "agentpool": "aks",
+}
+
+
+def _hint_provider(plan: Plan, r: _Report) -> None:
+    sched = plan.scheduling
+    pools = [sched.core, sched.workloads, *(getattr(sched.classes, n) for n in WORKLOAD_CLASSES)]
+    for pool in pools:
+        for label in pool.labels:
+            provider = _PROVIDER_LABELS.get(label.key.split("/", 1)[0])
+            if provider:
+                r.add(
+                    INFO,
+                    "provider_not_named",
+                    "scheduling.provider",
+                    f"The pools select {label.key}, a label of {provider.upper()} nodes: name the provider, "
+                    "so the runbook sets labels and taints on its node pools (new nodes get them too) "
+                    "instead of on today's nodes with kubectl.",
+                )
+                return
+
+
+def _check_untolerated_taints(plan: Plan, pools: dict[str, Pool], r: _Report) -> None:
+    """The runbook puts a tainted pool's first label and its taint on the same nodes, so a pool
+    that selects that label without tolerating the taint matches only nodes it may not use: its
+    runs stay Pending."""
+    tainted = [("scheduling.core", plan.scheduling.core)]
+    tainted += [(path, pool) for path, pool in pools.items() if pool.taint]
+    for path, pool in pools.items():
+        selected = {(label.key, label.value) for label in pool.labels}
+        for owner_path, owner in tainted:
+            taint = taint_of(owner)
+            if owner == pool or taint is None or (taint.key, taint.value) not in selected:
+                continue
+            if _tolerates(pool, taint):
+                continue
+            core = owner_path == "scheduling.core"
+            r.add(
+                ERROR,
+                "core_taint_not_tolerated" if core else "pool_taint_not_tolerated",
+                f"{path}.labels",
+                f"This pool selects {taint.key}={taint.value}, the label that marks the tainted "
+                + ("core nodes" if core else f"nodes of {owner_path}")
+                + ", but does not tolerate their taint: its runs cannot be scheduled there (they stay "
+                "Pending), and any other node given that label draws those pods too. Give the pool a "
+                "label of its own nodes, or tolerate the taint if sharing those nodes is meant.",
             )
 
 
@@ -419,6 +487,16 @@ def _check_components(plan: Plan, r: _Report) -> None:
         r.choice("broker_invalid", "components.broker", comp.broker, BROKERS, "The broker")
     if needs_redis(plan):
         _check_service(comp.redis, "components.redis", "Redis", r)
+        if comp.redis.kind == "external" and comp.redis.tls:
+            r.add(
+                ERROR,
+                "redis_tls_unsupported",
+                "components.redis.tls",
+                "The Polyaxon chart connects to Redis without TLS, so a managed Redis that requires "
+                "in-transit encryption (ElastiCache with encryption in transit, Memorystore with TLS) "
+                "will refuse it. Allow plain connections from the cluster's private network, or use the "
+                "in-cluster Redis.",
+            )
         if not comp.redis.use_password:
             r.add(
                 WARNING,

@@ -51,11 +51,13 @@ def secret_entries(plan: Plan) -> list[SecretEntry]:
     ]
     in_cluster_db = plan.database.kind == "in-cluster"
     if v2:
-        # Keep both equal: the chart reads the superuser key but connects as auth.username.
+        # Keep both equal: the chart reads the superuser key but connects as auth.username. An
+        # external database's password is read from platformSecret, but the chart still renders
+        # its own copy (random when not given, which restarts the pods on every upgrade).
         db_paths = (
             ("postgresql.auth.password", "postgresql.auth.postgresPassword")
             if in_cluster_db
-            else ()
+            else ("externalServices.postgresql.password",)
         )
     else:
         db_paths = (
@@ -67,14 +69,16 @@ def secret_entries(plan: Plan) -> list[SecretEntry]:
     if needs_redis(plan) and comp.redis.use_password:
         internal = comp.redis.kind == "in-cluster"
         if v2:
-            paths = ("redis.auth.password",) if internal else ()
+            paths = ("redis.auth.password",) if internal else ("externalServices.redis.password",)
         else:
             paths = ("redis.password",) if internal else ("externalServices.redis.password",)
         entries.append(SecretEntry("POLYAXON_REDIS_PASSWORD", "Redis password", False, paths))
     if needs_rabbitmq(plan):
         internal = comp.rabbitmq.kind == "in-cluster"
         if v2:
-            paths = ("rabbitmq.auth.password",) if internal else ()
+            paths = (
+                ("rabbitmq.auth.password",) if internal else ("externalServices.rabbitmq.password",)
+            )
         else:
             paths = (
                 ("rabbitmq-ha.rabbitmqPassword",)
@@ -82,7 +86,22 @@ def secret_entries(plan: Plan) -> list[SecretEntry]:
                 else ("externalServices.rabbitmq.password",)
             )
         entries.append(SecretEntry("POLYAXON_RABBITMQ_PASSWORD", "RabbitMQ password", False, paths))
+    if v2:
+        # Kept from an imported file: the chart reads these passwords from platformSecret only.
+        if _enabled(plan.kept, "email"):
+            entries.append(
+                SecretEntry("POLYAXON_EMAIL_HOST_PASSWORD", "SMTP password (email)", False, ())
+            )
+        if _enabled(plan.kept, "ldap"):
+            entries.append(
+                SecretEntry("POLYAXON_AUTH_LDAP_BIND_PASSWORD", "LDAP bind password", False, ())
+            )
     return entries
+
+
+def _enabled(kept: dict, section: str) -> bool:
+    value = kept.get(section)
+    return isinstance(value, dict) and value.get("enabled") is True
 
 
 def store_secrets(plan: Plan) -> list[StoreSecret]:

@@ -14,6 +14,9 @@ CHART_VERSIONS = {"v2": "2.15.1", "v0.6": "0.6.1"}
 # Workload classes of the guide; in v2 each gets a preset file (notebooks covers tensorboards).
 WORKLOAD_CLASSES = ("experiments", "jobs", "builds", "notebooks")
 SCHEDULING_MODES = ("two-pool", "per-class")
+# Where the cluster runs: a managed provider's node pools carry their labels and taints (set with
+# its own CLI, so new nodes get them); "other" clusters are labelled with kubectl.
+PROVIDERS = ("gke", "eks", "aks", "other")
 DB_KINDS = ("external", "in-cluster")
 SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
 SERVICE_KINDS = ("in-cluster", "external")
@@ -74,6 +77,7 @@ class Scheduling:
     spread_core: bool = False
     # v2 builds preset: the registry connection (declared in the agent's connections) kaniko pushes to.
     registry_connection: str = ""
+    provider: str = field(default="other", metadata=choices(*PROVIDERS))
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,9 @@ class Redis:
     host: str = ""
     port: int = 6379
     use_password: bool = True
+    # The external Redis accepts only TLS connections (in-transit encryption), which the chart
+    # cannot make: recorded so the checks can say so.
+    tls: bool = False
 
 
 @dataclass(frozen=True)

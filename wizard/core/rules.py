@@ -85,6 +85,34 @@ def label_key_problem(key: str) -> str | None:
     return None
 
 
+# Node labels the kubelet, Kubernetes or a cloud provider sets and owns: a pool may select on
+# them, but the runbook never labels or unlabels them (the owner puts them back, or refuses).
+_RESERVED_LABEL_DOMAINS = (
+    "kubernetes.io",  # kubernetes.io/os|arch|hostname, node.kubernetes.io/*, topology.kubernetes.io/*
+    "k8s.io",
+    "cloud.google.com",  # GKE: gke-nodepool, gke-accelerator, gke-spot...
+    "amazonaws.com",  # EKS: eks.amazonaws.com/nodegroup, k8s.amazonaws.com/*
+    "azure.com",  # AKS: kubernetes.azure.com/*
+    "nvidia.com",  # GPU feature discovery
+    "karpenter.sh",
+)
+# The one kubernetes.io prefix set aside for administrators (the kubelet may not set it).
+_ADMIN_LABEL_DOMAINS = ("node-restriction.kubernetes.io",)
+# Unprefixed keys AKS puts on every node.
+_RESERVED_BARE_KEYS = frozenset({"agentpool", "storageprofile", "storagetier"})
+
+
+def is_reserved_label_key(key: str) -> bool:
+    """True for a node label key owned by Kubernetes, the kubelet or the cloud provider."""
+    prefix, slash, _ = key.rpartition("/")
+    if not slash:
+        return key in _RESERVED_BARE_KEYS
+    domain = prefix.lower()
+    if domain in _ADMIN_LABEL_DOMAINS:
+        return False
+    return any(domain == d or domain.endswith("." + d) for d in _RESERVED_LABEL_DOMAINS)
+
+
 @_memoized
 def label_value_problem(value: str) -> str | None:
     """Kubernetes label value: empty, or 63 characters of the name alphabet."""

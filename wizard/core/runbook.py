@@ -6,14 +6,25 @@ from environment variables or from the plan's Kubernetes Secret, never written h
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from shlex import quote
 
 from .checks import ERROR, check
 from .credentials import secret_entries, store_secrets
-from .plan import WORKLOAD_CLASSES, Plan, Pool, stores, taint_of, workload_pools
-from .values import GUIDE, to_presets
+from .plan import (
+    WORKLOAD_CLASSES,
+    Plan,
+    Pool,
+    Store,
+    needs_rabbitmq,
+    stores,
+    taint_of,
+    workload_pools,
+)
+from .rules import is_reserved_label_key
+from .values import guide, to_presets
 
 HELM_REPO = "https://charts.polyaxon.com"
 
@@ -39,6 +50,7 @@ def to_runbook(plan: Plan) -> str:
         _workloads(plan),
         _verify(plan),
         _rollback(plan),
+        _troubleshooting(plan),
     ]
     numbered = []
     for i, (title, body) in enumerate(p for p in parts[1:] if p):
@@ -66,7 +78,7 @@ def _title(plan: Plan) -> str:
         f"`polyaxon/polyaxon` {plan.chart_version}. Run the steps in order, in bash, from the folder that "
         "holds `values.yaml`. Each step that changes the cluster says how to undo it.",
         "",
-        f"It follows Polyaxon's production guide: {GUIDE}",
+        f"It follows Polyaxon's production guide: {guide(plan)}",
     ]
     if plan.target == "v0.6":
         lines += [
@@ -115,6 +127,20 @@ def _prerequisites(plan: Plan) -> tuple[str, str]:
         f"- {helm}.",
     ]
     cmds = ["kubectl config current-context", "kubectl get nodes --show-labels", "helm version"]
+    cli = {
+        "gke": (
+            "the Google Cloud CLI (`gcloud`), allowed to update the cluster's node pools",
+            "gcloud version",
+        ),
+        "eks": (
+            "the AWS CLI v2 (`aws`), allowed to update the cluster's managed node groups",
+            "aws --version",
+        ),
+        "aks": ("the Azure CLI (`az`), allowed to update the cluster's node pools", "az version"),
+    }.get(plan.scheduling.provider)
+    if cli:
+        items.append(f"- {cli[0][0].upper()}{cli[0][1:]}.")
+        cmds.append(cli[1])
     tls = plan.tls
     if tls.ingress and tls.ingress_class:
         items.append(
@@ -162,37 +188,192 @@ def _node_pools(plan: Plan) -> list[_NodePool]:
     return found
 
 
+_MANAGED = {"gke": "GKE", "eks": "EKS", "aks": "AKS"}
+_EKS_EFFECTS = {
+    "NoSchedule": "NO_SCHEDULE",
+    "PreferNoSchedule": "PREFER_NO_SCHEDULE",
+    "NoExecute": "NO_EXECUTE",
+}
+
+
+def _selector(pool: Pool) -> str:
+    return ",".join(f"{label.key}={label.value}" for label in pool.labels)
+
+
+def _own_labels(pool: Pool) -> list:
+    """The pool's labels the runbook may set: never one Kubernetes or the provider owns."""
+    return [label for label in pool.labels if not is_reserved_label_key(label.key)]
+
+
 def _nodes(plan: Plan) -> tuple[str, str] | None:
     pools = [p for p in _node_pools(plan) if p.pool.labels]
     if not pools:
         return None
-    out = [
-        "Name the nodes of each pool (space-separated node names), then label them. Tainted pools keep "
-        "every pod without the matching toleration away; Polyaxon's core components tolerate the core "
-        "taint through `values.yaml`.",
-        "",
-    ]
-    exports = []
-    for p in pools:
-        stem = p.var.removesuffix("_NODES").lower().replace("_", "-")
-        exports.append(f'export {p.var}="{stem}-node-1 {stem}-node-2"   # {p.what}')
+    provider = plan.scheduling.provider
+    if provider in _MANAGED:
+        out = [
+            f"Each pool is a node pool of the {_MANAGED[provider]} cluster: its labels and taints are set "
+            "on the pool itself, so nodes it adds or replaces later get them too (labels set with kubectl vanish "
+            "with the node). Polyaxon's core components tolerate the core taint through `values.yaml`. "
+            "Name the cluster and the node pool of each role:",
+            "",
+        ]
+        exports = ['export CLUSTER="my-cluster"']
+        if provider == "gke":
+            exports.append('export LOCATION="europe-west1"   # the region or zone of the cluster')
+        if provider == "aks":
+            exports.append('export RESOURCE_GROUP="my-resource-group"')
+        for p in pools:
+            stem = p.var.removesuffix("_NODES")
+            exports.append(
+                f'export {stem}_POOL="{stem.lower().replace("_", "-")}-pool"   # {p.what}'
+            )
+    else:
+        out = [
+            "Name the nodes of each pool (space-separated node names), then label them. Tainted pools keep "
+            "every pod without the matching toleration away; Polyaxon's core components tolerate the core "
+            "taint through `values.yaml`.",
+            "",
+        ]
+        exports = []
+        for p in pools:
+            stem = p.var.removesuffix("_NODES").lower().replace("_", "-")
+            exports.append(f'export {p.var}="{stem}-node-1 {stem}-node-2"   # {p.what}')
     out.append(_sh(*exports))
+    reserved = sorted(
+        {label.key for p in pools for label in p.pool.labels if is_reserved_label_key(label.key)}
+    )
+    if reserved:
+        out += [
+            "These labels belong to Kubernetes, the kubelet or the cloud provider: "
+            + ", ".join(_code(key) for key in reserved)
+            + ". The selectors use them as they are, and this step never sets or removes them. "
+            "The check after each pool says whether some node carries all its labels.",
+            "",
+        ]
+    if provider in ("gke", "aks"):
+        out += [
+            "The update replaces the pool's own list of labels (and of taints): first print what the "
+            "pool has, and add any entry to keep to the command.",
+            "",
+        ]
     undo = []
     for p in pools:
-        labels = " ".join(quote(f"{label.key}={label.value}") for label in p.pool.labels)
-        cmds = [f"kubectl label nodes ${p.var} {labels} --overwrite"]
-        undo.append(
-            f"kubectl label nodes ${p.var} "
-            + " ".join(quote(f"{label.key}-") for label in p.pool.labels)
+        cmds, back = _pool_commands(provider, p)
+        undo += back
+        selector = _selector(p.pool)
+        cmds.append(
+            f"kubectl get nodes -l {quote(selector)} -o name | grep -q . "
+            f"|| printf 'no node carries %s yet\\n' {quote(selector)}"
         )
-        taint = taint_of(p.pool)
-        if taint:
-            spec = f"{taint.key}={taint.value}:{taint.effect}"
-            cmds.append(f"kubectl taint nodes ${p.var} {quote(spec)} --overwrite")
-            undo.append(f"kubectl taint nodes ${p.var} {quote(spec + '-')}")
         out += [f"Nodes for {p.what}:", "", _sh(*cmds)]
-    out += ["Undo:", "", _sh(*undo)]
+        if provider in ("gke", "aks") and (_own_labels(p.pool) or taint_of(p.pool)):
+            out += [
+                "A new pool gets them when it is created instead:",
+                "",
+                _sh(_pool_create(provider, p)),
+            ]
+    if provider == "eks":
+        out.append(
+            "If eksctl manages the cluster, write the same labels and taints in the node group's "
+            "`labels:` and `taints:` in its ClusterConfig too, so a re-created node group keeps them.\n"
+        )
+    if undo:
+        out += ["Undo:", "", _sh(*undo)]
+    elif provider in ("gke", "aks"):
+        out.append(
+            "Undo: run the update again with the labels and taints printed before the change."
+        )
     return "Label and taint the nodes", "\n".join(out)
+
+
+def _pool_var(p: _NodePool) -> str:
+    """The environment variable naming a managed node pool, as a shell word."""
+    return '"$' + p.var.removesuffix("_NODES") + '_POOL"'
+
+
+def _pool_commands(provider: str, p: _NodePool) -> tuple[list[str], list[str]]:
+    """(commands that put the pool's own labels and taint on its nodes, commands that undo them)."""
+    own = _own_labels(p.pool)
+    taint = taint_of(p.pool)
+    spec = f"{taint.key}={taint.value}:{taint.effect}" if taint else ""
+    pool_var = _pool_var(p)
+    if provider == "gke":
+        where = f'{pool_var} --cluster="$CLUSTER" --location="$LOCATION"'
+        cmds = [
+            f"gcloud container node-pools describe {where} --format='yaml(config.labels,config.taints)'"
+        ]
+        if own:
+            labels = ",".join(f"{label.key}={label.value}" for label in own)
+            cmds.append(f"gcloud container node-pools update {where} --node-labels={quote(labels)}")
+        if taint:
+            cmds.append(f"gcloud container node-pools update {where} --node-taints={quote(spec)}")
+        return cmds, []
+    if provider == "aks":
+        where = f'--resource-group "$RESOURCE_GROUP" --cluster-name "$CLUSTER" --name {pool_var}'
+        cmds = [
+            f"az aks nodepool show {where} --query '{{labels: nodeLabels, taints: nodeTaints}}'"
+        ]
+        update = ""
+        if own:
+            update += " --labels " + " ".join(quote(f"{label.key}={label.value}") for label in own)
+        if taint:
+            update += f" --node-taints {quote(spec)}"
+        if update:
+            cmds.append(f"az aks nodepool update {where}{update}")
+        return cmds, []
+    if provider == "eks":
+        where = f'--cluster-name "$CLUSTER" --nodegroup-name {pool_var}'
+        update, back = "", ""
+        if own:
+            add = {label.key: label.value for label in own}
+            update += f" --labels {quote(json.dumps({'addOrUpdateLabels': add}))}"
+            back += f" --labels {quote(json.dumps({'removeLabels': list(add)}))}"
+        if taint:
+            entry = [{"key": taint.key, "value": taint.value, "effect": _EKS_EFFECTS[taint.effect]}]
+            update += f" --taints {quote(json.dumps({'addOrUpdateTaints': entry}))}"
+            back += f" --taints {quote(json.dumps({'removeTaints': entry}))}"
+        if not update:
+            return [], []
+        return (
+            [f"aws eks update-nodegroup-config {where}{update}"],
+            [f"aws eks update-nodegroup-config {where}{back}"],
+        )
+    cmds, back = [], []
+    if own:
+        labels = " ".join(quote(f"{label.key}={label.value}") for label in own)
+        cmds.append(f"kubectl label nodes ${p.var} {labels} --overwrite")
+        back.append(
+            f"kubectl label nodes ${p.var} " + " ".join(quote(f"{label.key}-") for label in own)
+        )
+    if taint:
+        cmds.append(f"kubectl taint nodes ${p.var} {quote(spec)} --overwrite")
+        back.append(f"kubectl taint nodes ${p.var} {quote(spec + '-')}")
+    return cmds, back
+
+
+def _pool_create(provider: str, p: _NodePool) -> str:
+    """The provider's create command with the pool's own labels and taint (size and machine type
+    left to the reader)."""
+    own = _own_labels(p.pool)
+    taint = taint_of(p.pool)
+    spec = f"{taint.key}={taint.value}:{taint.effect}" if taint else ""
+    pool_var = _pool_var(p)
+    if provider == "gke":
+        cmd = f'gcloud container node-pools create {pool_var} --cluster="$CLUSTER" --location="$LOCATION"'
+        if own:
+            cmd += " --node-labels=" + quote(
+                ",".join(f"{label.key}={label.value}" for label in own)
+            )
+        if taint:
+            cmd += f" --node-taints={quote(spec)}"
+        return cmd
+    cmd = f'az aks nodepool add --resource-group "$RESOURCE_GROUP" --cluster-name "$CLUSTER" --name {pool_var}'
+    if own:
+        cmd += " --labels " + " ".join(quote(f"{label.key}={label.value}") for label in own)
+    if taint:
+        cmd += f" --node-taints {quote(spec)}"
+    return cmd
 
 
 def _namespace_and_secrets(plan: Plan) -> tuple[str, str]:
@@ -228,6 +409,24 @@ def _namespace_and_secrets(plan: Plan) -> tuple[str, str]:
     create += [f'  --from-literal={e.key}="${e.key}" \\' for e in entries]
     create[-1] = create[-1].rstrip(" \\")
     out.append(_sh(*lines, *create))
+    keys = " ".join(e.key for e in entries)
+    out += [
+        "An existing Secret may lack a key this plan needs now (`POLYAXON_REDIS_PASSWORD` once the "
+        "scheduler is on, a key kept from an imported file), and the chart would then run with an empty "
+        "or random value. Check every key; each missing one is added from the environment variable of "
+        "the same name (export it first), and a key already there is never changed:",
+        "",
+        _sh(
+            f"for key in {keys}; do",
+            f'  if [ -z "$(kubectl get secret {name} {ns} -o "jsonpath={{.data.$key}}")" ]; then',
+            '    : "${!key:?the Secret lacks $key: export $key first}"',
+            f"    kubectl patch secret {name} {ns} --type merge \\",
+            '      -p "{\\"data\\":{\\"$key\\":\\"$(printf \'%s\' "${!key}" | base64 | tr -d \'\\n\')\\"}}"',
+            '    echo "added $key"',
+            "  fi",
+            "done",
+        ),
+    ]
     for ss in store_secrets(plan):
         checks = [f': "${{{key}:?export {key} first}}"' for key in ss.literals]
         checks += [
@@ -276,30 +475,38 @@ def _namespace_and_secrets(plan: Plan) -> tuple[str, str]:
 def _storage(plan: Plan) -> tuple[str, str]:
     out = []
     ns = _ns(plan)
+    owners = []
     for path, store in stores(plan).items():
         if store.kind == "claim":
-            out += [
-                f"- {path}: the claim {_code(store.claim)} must exist and be Bound, with access mode "
-                "ReadWriteMany when pods on several nodes use it:",
-                "",
-                _sh(
-                    f"kubectl get pvc {quote(store.claim)} {ns} -o jsonpath='{{.status.phase}} {{.spec.accessModes}}{{\"\\n\"}}'"
-                ),
-            ]
+            shared = path == "storage.artifacts" or plan.target == "v0.6" and not store.read_only
+            claim = quote(store.claim)
+            if shared:
+                what = (
+                    "the API (on the core nodes) and the runs (on the workload nodes) both mount it, so it "
+                    "must be ReadWriteMany (NFS, EFS, Filestore, Azure Files...): a ReadWriteOnce claim "
+                    "attaches to one node and every pod elsewhere stays Pending."
+                )
+                check = [
+                    f"kubectl get pvc {claim} {ns} -o jsonpath='{{.status.phase}} {{.spec.accessModes}}{{\"\\n\"}}'",
+                    f"kubectl get pvc {claim} {ns} -o jsonpath='{{.spec.accessModes}}' | grep -q ReadWriteMany "
+                    f"|| printf 'claim %s is not ReadWriteMany\\n' {claim}",
+                ]
+            else:
+                what = "it must be Bound, and ReadWriteMany when pods on several nodes use it."
+                check = [
+                    f"kubectl get pvc {claim} {ns} -o jsonpath='{{.status.phase}} {{.spec.accessModes}}{{\"\\n\"}}'"
+                ]
+            out += [f"- {path}: the claim {_code(store.claim)} must exist; {what}", "", _sh(*check)]
+            if not store.read_only:
+                owners.append((path, store))
         elif store.kind == "host-path":
             out += [
                 f"- {path}: **host path {_code(store.host_path)} is not durable**: it lives on one node and is "
                 "lost with it. Move it to a bucket or a claim before real work starts.",
                 "",
             ]
-            if plan.security.enabled and plan.target == "v0.6":
-                owner = f"{plan.security.uid}:{plan.security.gid}"
-                out += [
-                    _sh(
-                        "# on every node of the pool: make the folder writable by the run uid/gid",
-                        f"sudo mkdir -p {quote(store.host_path)} && sudo chown -R {owner} {quote(store.host_path)}",
-                    )
-                ]
+            if not store.read_only:
+                owners.append((path, store))
         else:
             url = {
                 "s3": f"aws s3 ls {quote('s3://' + store.bucket)}",
@@ -312,7 +519,55 @@ def _storage(plan: Plan) -> tuple[str, str]:
                 "",
                 _sh(url),
             ]
+    if plan.security.enabled and owners:
+        out += _ownership(plan, owners)
     return "Durable storage", "\n".join(out)
+
+
+def _ownership(plan: Plan, owners: list[tuple[str, Store]]) -> list[str]:
+    """fsGroup is applied by the kubelet to volumes that support ownership management; NFS-backed
+    claims and host paths do not, so the folders must belong to the run uid/gid beforehand."""
+    sec = plan.security
+    owner = f"{sec.uid}:{sec.gid}"
+    out = [
+        f"Ownership: Polyaxon's pods and runs write as uid {sec.uid}, gid {sec.gid}. The kubelet does not "
+        "apply fsGroup to NFS-backed claims (most ReadWriteMany storage) or to host paths, so give the "
+        "folders to that user once (the chown pod runs as root; allow it in the namespace's pod security "
+        "level or run it in another namespace that mounts the same volume):",
+        "",
+    ]
+    for path, store in owners:
+        if store.kind == "host-path":
+            out.append(
+                _sh(
+                    f"# {path}, on every node of the pool: make the folder writable by the run uid/gid",
+                    f"sudo mkdir -p {quote(store.host_path)} && sudo chown -R {owner} {quote(store.host_path)}",
+                )
+            )
+            continue
+        pod = f"polyaxon-chown-{store.name}"[:63].rstrip("-.")
+        out.append(
+            _sh(
+                f"kubectl apply {_ns(plan)} -f - <<'EOF'",
+                "apiVersion: v1",
+                "kind: Pod",
+                f"metadata: {{name: {json.dumps(pod)}}}",
+                "spec:",
+                "  restartPolicy: Never",
+                "  containers:",
+                "    - name: chown",
+                '      image: "busybox:1.36"',
+                f'      command: ["chown", "-R", "{owner}", "/data"]',
+                "      securityContext: {runAsUser: 0}",
+                '      volumeMounts: [{name: data, mountPath: "/data"}]',
+                "  volumes:",
+                f"    - {{name: data, persistentVolumeClaim: {{claimName: {json.dumps(store.claim)}}}}}",
+                "EOF",
+                f"kubectl wait {_ns(plan)} --for=jsonpath='{{.status.phase}}'=Succeeded --timeout=10m pod/{quote(pod)}",
+                f"kubectl delete pod {_ns(plan)} {quote(pod)}",
+            )
+        )
+    return out
 
 
 def _secret_reader(plan: Plan) -> str:
@@ -370,17 +625,51 @@ def _install(plan: Plan) -> tuple[str, str]:
     for entry in secret_entries(plan):
         for path in entry.helm_paths:
             lines.append(f"  --set-file {path}=<(secret {entry.key}) \\")
+    for path, value in _unused_chart_secrets(plan):
+        lines.append(f"  --set-string {path}={value} \\")
     lines[-1] = lines[-1].rstrip(" \\")
     out = [
         "Passing the keys and passwords on every run keeps the chart from generating new ones on each "
         "upgrade. `--set-file` reads each from the Secret (no value ever appears on the command line).",
+    ]
+    if plan.target == "v2":
+        out += [
+            "",
+            "The pods read their passwords from the Secret (`platformSecret`), but the chart still "
+            "renders its own copies and would invent random ones: a new random value on each upgrade "
+            "changes `checksum/platform-secrets` and restarts the API and the agent, and keeps GitOps tools "
+            "from ever showing the release in sync. So the same values are passed here, and a second "
+            "upgrade with an unchanged Secret changes nothing.",
+        ]
+    out += [
         "",
         _sh(*lines),
         "Watch the rollout:",
         "",
         _sh(f"kubectl get pods {ns} --watch"),
     ]
+    if plan.target == "v2":
+        restart = f"kubectl rollout restart deployment {ns} -l {quote('release=' + plan.release)}"
+    else:
+        restart = f"kubectl rollout restart deployment {ns}"
+    out += [
+        "After a key in the Secret changes (a rotation), run the command above again, then restart the "
+        "pods: they read the Secret only when they start, so changing it restarts nothing by itself.",
+        "",
+        _sh(restart, f"kubectl get pods {ns} --watch"),
+    ]
     return "Install or upgrade", "\n".join(out)
+
+
+def _unused_chart_secrets(plan: Plan) -> list[tuple[str, str]]:
+    """v2 renders a RabbitMQ password Secret whenever the scheduler is on and RabbitMQ is not in
+    the cluster, even with the Redis broker, where nothing reads it: a fixed placeholder keeps it
+    from being random on every render."""
+    if plan.target != "v2" or not plan.components.scheduler:
+        return []
+    if needs_rabbitmq(plan):
+        return []  # its password comes from the Secret (credentials.py)
+    return [("externalServices.rabbitmq.password", "not-used")]
 
 
 def _workloads(plan: Plan) -> tuple[str, str] | None:
@@ -460,6 +749,7 @@ def _v06_workloads(plan: Plan) -> tuple[str, str]:
 def _verify(plan: Plan) -> tuple[str, str]:
     ns = _ns(plan)
     selector = ",".join(f"{label.key}={label.value}" for label in plan.scheduling.core.labels)
+    pods = _core_pods(plan)
     out = []
     if selector:
         out += [
@@ -467,7 +757,7 @@ def _verify(plan: Plan) -> tuple[str, str]:
             "",
             _sh(
                 f"core_nodes=\" $(kubectl get nodes -l {quote(selector)} -o jsonpath='{{.items[*].metadata.name}}') \"",
-                f"kubectl get pods {ns} -o jsonpath='{{range .items[*]}}{{.metadata.name}} {{.spec.nodeName}}{{\"\\n\"}}{{end}}' |",
+                f"kubectl get pods {ns} -l {quote(pods)} -o jsonpath='{{range .items[*]}}{{.metadata.name}} {{.spec.nodeName}}{{\"\\n\"}}{{end}}' |",
                 '  while read -r pod node; do case "$core_nodes" in *" $node "*) ;; *) echo "not on a core node: $pod ($node)";; esac; done',
             ),
         ]
@@ -483,7 +773,8 @@ def _verify(plan: Plan) -> tuple[str, str]:
         if tls.mode == "cert-manager":
             out.append(_sh(f"kubectl get certificate {ns}"))
     if plan.security.enabled:
-        pod = f"pod=\"$(kubectl get pods {ns} -l type=polyaxon-core -o jsonpath='{{.items[0].metadata.name}}')\""
+        api = _api_pods(plan)
+        pod = f"pod=\"$(kubectl get pods {ns} -l {quote(api)} -o jsonpath='{{.items[0].metadata.name}}')\""
         if plan.target == "v2":
             out += [
                 f"Core pods run as uid {plan.security.uid} and gid {plan.security.gid}:",
@@ -500,6 +791,20 @@ def _verify(plan: Plan) -> tuple[str, str]:
                 ),
             ]
     return "Verify", "\n".join(out)
+
+
+def _core_pods(plan: Plan) -> str:
+    """A label selector for the chart's own pods (v2: every core component, never a run)."""
+    if plan.target == "v2":
+        return "app.kubernetes.io/part-of=polyaxon-core"
+    return "type=polyaxon-core"
+
+
+def _api_pods(plan: Plan) -> str:
+    """A label selector for the API pods of this release."""
+    if plan.target == "v2":
+        return f"release={plan.release},app.kubernetes.io/component=polyaxon-api"
+    return "type=polyaxon-core"
 
 
 def _rollback(plan: Plan) -> tuple[str, str]:
@@ -536,3 +841,74 @@ def _rollback(plan: Plan) -> tuple[str, str]:
             ),
         ]
     return "Roll back", "\n".join(out)
+
+
+def _troubleshooting(plan: Plan) -> tuple[str, str]:
+    ns = _ns(plan)
+    keys = []
+    for p in _node_pools(plan):
+        keys += [label.key for label in p.pool.labels if label.key not in keys]
+    columns = f" -L {quote(','.join(keys))}" if keys else ""
+    out = [
+        "**A pod stays Pending.** Its events say why: `didn't match Pod's node affinity/selector` means no "
+        "node carries every label of its selector (compare with the node labels below); `had untolerated "
+        "taint` names the taint it lacks a toleration for (a run without its preset, or a pool selecting "
+        "another pool's label); `Insufficient cpu/memory` means the pool is full (scale it up).",
+        "",
+        _sh(
+            f"kubectl get pods {ns} --field-selector=status.phase=Pending",
+            f'kubectl describe pod {ns} "$POD"   # the Events at the end',
+            f"kubectl get events {ns} --sort-by=.lastTimestamp | tail -n 30",
+            f"kubectl get nodes{columns}",
+            "kubectl get nodes -o custom-columns='NAME:.metadata.name,TAINTS:.spec.taints[*].key'",
+        ),
+    ]
+    if plan.target == "v2":
+        components = (
+            ("API and UI", "polyaxon-api"),
+            ("agent and scheduler", "polyaxon-workers"),
+            ("operator", "polyaxon-agent"),
+            ("hooks: migrations, admin user", "polyaxon-hooks"),
+        )
+        logs = [
+            f"kubectl logs {ns} -l {quote(f'release={plan.release},app.kubernetes.io/component={comp}')} "
+            f"--all-containers --prefix --tail=200   # {what}"
+            for what, comp in components
+        ]
+        out += [
+            "**Logs of each component** (the chart labels its pods by component):",
+            "",
+            _sh(*logs),
+        ]
+    else:
+        out += [
+            "**Logs of the core components:**",
+            "",
+            _sh(f"kubectl logs {ns} -l type=polyaxon-core --all-containers --prefix --tail=200"),
+        ]
+    if not plan.tls.ingress:
+        if plan.target == "v2":
+            forward = [
+                f"polyaxon port-forward --namespace {quote(plan.namespace)} "
+                f"--release-name {quote(plan.release)}"
+            ]
+        else:
+            forward = [
+                f"kubectl get services {ns}",
+                f'kubectl port-forward {ns} "service/$API_SERVICE" 8000:80   # the API service listed above',
+            ]
+        out += [
+            "**No ingress:** reach the API and UI from your machine through the cluster:",
+            "",
+            _sh(*forward),
+        ]
+    notebook = "polyaxon run --hub notebook"
+    if "notebooks" in to_presets(plan):
+        notebook += " -f presets/notebooks.yaml"
+    out += [
+        "**Before long jobs**, as the guide advises: start a notebook to try code interactively, and run "
+        "it locally first (`--local`), so a typo does not cost a queued GPU job.",
+        "",
+        _sh(notebook, "polyaxon run -f polyaxonfile.yaml --local"),
+    ]
+    return "Troubleshooting", "\n".join(out)

@@ -28,6 +28,15 @@ from .plan import (
 )
 
 GUIDE = "https://github.com/polyaxon/polyaxon/blob/v0.6.1/docs/guides/best-practices-for-deploying-polyaxon.md"
+# The same guide for v2 charts (polyaxon/polyaxon site/setup/deployment-strategies/best-practices.mdx).
+GUIDE_V2 = "https://polyaxon.com/docs/setup/deployment-strategies/best-practices/"
+
+
+def guide(plan: Plan) -> str:
+    """The production guide of the plan's target chart."""
+    return GUIDE if plan.target == "v0.6" else GUIDE_V2
+
+
 _SPREAD = {
     "podAntiAffinity": {
         "preferredDuringSchedulingIgnoredDuringExecution": [
@@ -149,7 +158,7 @@ def _v2_scheduling_section(plan: Plan) -> tuple[str, dict]:
         "Scheduling: core components (gateway, agent, operator, hooks) on the core pool; core nodes\n"
         "are tainted (RUNBOOK.md) and runs reach their own pools through the preset files.\n"
         "affinity null drops the chart's default podAffinity, which also steered the cleaner jobs.\n"
-        f"Guide: {GUIDE}#scheduling",
+        f"Guide: {GUIDE_V2}#scheduling",
         {
             **_pinning(plan.scheduling.core),
             "affinity": _SPREAD if plan.scheduling.spread_core else None,
@@ -165,7 +174,7 @@ def _v2_database_section(plan: Plan) -> tuple[str, dict]:
             if plan.database.kind == "external"
             else "in-cluster PostgreSQL with a persistent volume, pinned to the core pool (not HA)"
         )
-        + f".\nGuide: {GUIDE}#database-high-availability",
+        + f".\nGuide: {GUIDE_V2}#database-high-availability",
         _v2_database(plan),
     )
 
@@ -173,7 +182,7 @@ def _v2_database_section(plan: Plan) -> tuple[str, dict]:
 def _v2_components_section(plan: Plan) -> tuple[str, dict]:
     return (
         "Other components: the celery scheduler and its broker (Community Edition runs without them).\n"
-        f"Guide: {GUIDE}#other-components-high-availability",
+        f"Guide: {GUIDE_V2}#other-components-high-availability",
         _v2_components(plan),
     )
 
@@ -185,19 +194,22 @@ def _external_section(plan: Plan) -> tuple[str, dict]:
 def _v2_storage_section(plan: Plan) -> tuple[str, dict]:
     return (
         "Storage: one durable artifacts store for outputs and logs; data stores as connections.\n"
-        f"Guide: {GUIDE}#storages",
+        f"Guide: {GUIDE_V2}#storages",
         _v2_storage(plan),
     )
 
 
 def _v2_tls_section(plan: Plan) -> tuple[str, dict]:
-    return ("SSL: " + _tls_summary(plan) + f"\nGuide: {GUIDE}#ssl", _v2_tls(plan))
+    return (
+        "SSL: " + _tls_summary(plan) + f"\nGuide: {GUIDE_V2}#ssl--network-security",
+        _v2_tls(plan),
+    )
 
 
 def _v2_security_section(plan: Plan) -> tuple[str, dict]:
     return (
         "Security context: core services and runs as a non-root uid/gid; volumes get the fsGroup.\n"
-        f"Guide: {GUIDE}#security-context",
+        f"Guide: {GUIDE_V2}#security-context",
         {"securityContext": _v2_security(plan)},
     )
 
