@@ -17,7 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from wizard import pagecache, plans
+from wizard import plans
 from wizard.core import bundle, codec
 from wizard.core.checks import check, has_errors
 from wizard.models import Revision, SavedPlan
@@ -169,16 +169,10 @@ def _shared_page(request: HttpRequest, share_id: str, number: int | None) -> Htt
         raise Http404("No such plan or revision.")
     number, latest = ref
 
-    def context() -> dict:
-        rev = plans.shared_revision(share_id, number)
-        if rev is None:  # deleted since
-            raise Http404("No such plan or revision.")
-        return _plan_context(rev.saved_plan, rev)
-
-    # The page of a revision is the same for every visitor (revisions never change; the latest
-    # number is in the key for the "latest" mark and the history count).
-    key = ("share", share_id, number, latest)
-    return pagecache.render_same_for_all(request, key, "share/plan.html", context)
+    rev = plans.shared_revision(share_id, number)
+    if rev is None:  # deleted since
+        raise Http404("No such plan or revision.")
+    return render(request, "share/plan.html", _plan_context(rev.saved_plan, rev))
 
 
 @require_GET
