@@ -135,7 +135,7 @@ def _rule(problem, code: str):
     def validate(value):
         found = problem(value)
         if found:
-            raise ValidationError(f"This {found}.", code=code)
+            raise ValidationError(f"This value {found}.", code=code)
 
     return validate
 

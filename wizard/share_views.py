@@ -7,7 +7,6 @@ same 404 as an unknown one.
 
 from __future__ import annotations
 
-import functools
 import json
 
 from django.contrib import messages
@@ -145,9 +144,6 @@ def _data_key(rev: Revision) -> str:
     return json.dumps(rev.data, sort_keys=True, separators=(",", ":"))
 
 
-# What a page shows of a revision is a pure function of its data (revisions never change), so it
-# is computed once per process, keyed by that data: never by row id, which SQLite may reuse.
-@functools.lru_cache(maxsize=64)
 def _rendered(data_key: str) -> dict:
     plan = codec.from_dict(json.loads(data_key))
     findings = check(plan)
