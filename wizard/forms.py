@@ -254,18 +254,18 @@ class PoolForm(Section):
 
     taint = _bool("Taint these nodes")
 
-    def __init__(self, data, *, prefix: str, title: str, taint_help: str):
+    def __init__(self, data, *, prefix: str, title: str, taint_help: str, counts: dict):
         super().__init__(data, prefix=prefix)
         self.title = title
         self.fields["taint"].help_text = taint_help
         self.labels_group, self.tolerations_group = f"{prefix}-labels", f"{prefix}-tolerations"
         self.labels = [
             LabelForm(data, prefix=f"{self.labels_group}-{i}")
-            for i in range(row_count(data, self.labels_group))
+            for i in range(counts.get(self.labels_group, 0))
         ]
         self.tolerations = [
             TolerationForm(data, prefix=f"{self.tolerations_group}-{i}")
-            for i in range(row_count(data, self.tolerations_group))
+            for i in range(counts.get(self.tolerations_group, 0))
         ]
 
     def pool(self, default: Pool) -> Pool:
@@ -359,6 +359,7 @@ class StepForm(Section):
     def __init__(self, data: RawData, *, target: str):
         self.target = target
         self.raw = normalize_rows(data)
+        self.counts = {group: len(rows) for group, rows in _rows(self.raw).items()}
         super().__init__(MultiValueDict(self.raw))
         if not self.v2:
             for name in self.v2_only:
@@ -516,7 +517,11 @@ class SchedulingForm(StepForm):
     def add_parts(self) -> None:
         for prefix, (title, taint_help) in _POOLS.items():
             pool = PoolForm(
-                self.data, prefix=prefix, title=title, taint_help=taint_help or _CLASS_TAINT_HELP
+                self.data,
+                prefix=prefix,
+                title=title,
+                taint_help=taint_help or _CLASS_TAINT_HELP,
+                counts=self.counts,
             )
             self.parts[prefix] = pool
             self.lists[pool.labels_group] = pool.labels
@@ -671,7 +676,7 @@ class StorageForm(StepForm):
             )
         self.lists["data"] = [
             StoreForm(self.data, prefix=f"data-{i}", v2=self.v2)
-            for i in range(row_count(self.data, "data"))
+            for i in range(self.counts.get("data", 0))
         ]
 
     def fixed_editors(self) -> list[StoreForm]:
