@@ -9,13 +9,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from wizard import share_views, steps
+from wizard import steps
 from wizard.core import bundle
 from wizard.core.checks import check, has_errors
 from wizard.core.readiness import readiness
 from wizard.core.values import to_yaml
 from wizard.forms import StartForm, raw_of
 from wizard.state import WizardState
+from wizard.views import share
 
 ZIP_NAME = "bundle.zip"
 
@@ -44,7 +45,7 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(reverse("wizard:step", args=[slug]) + f"#id_{anchor}")
     state.save_step(slug, request.POST)
     if action.kind == "save":  # save at any point: this step's typing first, then the whole plan
-        return share_views.save(request)
+        return share.save(request)
     if action.kind == "goto":
         return redirect(_url_of(action.arg))
     if action.kind == "back":
