@@ -160,13 +160,8 @@ def _rendered(data_key: str) -> dict:
 
 
 def _shared_page(request: HttpRequest, share_id: str, number: int | None) -> HttpResponse:
-    ref = plans.shared_ref(share_id, number)
-    if ref is None:
-        raise Http404("No such plan or revision.")
-    number, latest = ref
-
     rev = plans.shared_revision(share_id, number)
-    if rev is None:  # deleted since
+    if rev is None:
         raise Http404("No such plan or revision.")
     return render(request, "share/plan.html", _plan_context(rev.saved_plan, rev))
 
