@@ -11,9 +11,9 @@ HELP_FLAGS = {"help", "--help", "-h", "--version", "version"}
 def main() -> None:
     args = sys.argv[1:]
     offline = not args or args[0] in OFFLINE_COMMANDS or bool(HELP_FLAGS & set(args))
-    os.environ.setdefault(
-        "DJANGO_SETTINGS_MODULE", "config.settings_cli" if offline else "config.settings"
-    )
+    if offline and os.environ.get("DJANGO_SETTINGS_MODULE") in (None, "", "config.settings"):
+        os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings_cli"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)
