@@ -315,15 +315,22 @@ class StoreForm(Section):
     mount_path = _text("Mount path", "Optional; absolute path inside the containers.")
     read_only = _bool("Mount read-only")
 
-    def __init__(self, data, *, prefix: str, v2: bool, kinds=STORE_KINDS, title: str = ""):
+    def __init__(self, data, *, prefix: str, v2: bool, title: str = ""):
         super().__init__(data, prefix=prefix)
         self.title = title
-        self.fields["kind"].choices = _choices(kinds, _KIND_LABELS)
         if v2:  # v2 reads the whole Secret; only 0.6 names a key inside it
             del self.fields["secret_key"]
 
     def store(self, default: Store) -> Store:
         return Store(**{n: self.answer(n, getattr(default, n)) for n in vars(default)})
+
+
+class VolumeStoreForm(StoreForm):
+    """The 0.6 repos and upload stores: a claim or a host path, never a bucket."""
+
+    kind = _select(
+        "Kind", ("claim", "host-path"), StoreForm.base_fields["kind"].help_text, labels=_KIND_LABELS
+    )
 
 
 class ServiceForm(Section):
@@ -405,8 +412,8 @@ class StepForm(Section):
         return {form.add_prefix(name) for form in self.all_forms() for name in form.fields}
 
     def message_slots(self) -> list[str]:
-        """The names that have a message slot on the page: every field, and each list."""
-        return sorted(self.field_names() | set(self.lists))
+        """The names whose message slot holds a message (every field and list has a slot)."""
+        return [name for name, msgs in self.messages.items() if name is not None and msgs]
 
     def bound(self, name: str) -> forms.BoundField:
         """The bound field of a posted name, from whichever of the step's forms has it."""
@@ -670,9 +677,9 @@ class StorageForm(StepForm):
 
     def add_parts(self) -> None:
         for name in self.fixed_stores():
-            kinds = ("claim", "host-path") if name in ("repos", "upload") else STORE_KINDS
-            self.parts[name] = StoreForm(
-                self.data, prefix=name, v2=self.v2, kinds=kinds, title=STORE_TITLES[name]
+            form_class = VolumeStoreForm if name in ("repos", "upload") else StoreForm
+            self.parts[name] = form_class(
+                self.data, prefix=name, v2=self.v2, title=STORE_TITLES[name]
             )
         self.lists["data"] = [
             StoreForm(self.data, prefix=f"data-{i}", v2=self.v2)

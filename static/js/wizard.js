@@ -92,6 +92,16 @@
     if (event.detail.successful) say("");
   });
 
+  // The live preview sends only the message slots that hold messages: empty the step's slots
+  // just before its answer is swapped in, so a message goes once its field is fixed.
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const form = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (!form || form.id !== "step-form" || !event.detail.shouldSwap) return;
+    form.querySelectorAll(".field-msgs").forEach((slot) => {
+      if (slot.firstChild) slot.replaceChildren();
+    });
+  });
+
   const refresh = () => { applyConditions(); showCopyButtons(); syncInvalid(); scrollPreview(); };
   document.addEventListener("change", applyConditions);
   document.addEventListener("input", applyConditions);
