@@ -218,6 +218,8 @@ class Section(forms.Form):
             return (raw or "") not in ("", "off", "false", "0")
         if raw is None:
             return default
+        if name not in self.errors and self.cleaned_data.get(name) is not None:
+            return self.cleaned_data[name]
         text = _CONTROL.sub("", raw).strip()
         if isinstance(field, forms.IntegerField):
             try:
@@ -225,9 +227,7 @@ class Section(forms.Form):
             except ValueError:
                 return default
             return number if abs(number) <= MAX_INT else default
-        if name in self.errors:
-            return text
-        return self.cleaned_data.get(name, text)
+        return text
 
 
 class LabelForm(Section):

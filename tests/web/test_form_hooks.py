@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from tests.web.conftest import slot_codes, step_post, summary_codes
 from wizard import steps
+from wizard.core.plan import Plan
 from wizard.forms import SecretsForm
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +60,20 @@ def test_a_step_forms_clean_hook_runs():
 
 def test_a_valid_step_form_is_valid():
     assert _form().is_valid()
+
+
+def test_a_clean_field_hooks_value_reaches_the_plan():
+    class Lower(SecretsForm):
+        def clean_admin_user(self):
+            return self.cleaned_data["admin_user"].lower()
+
+    plan = Lower({"admin_user": ["Admin"]}, target="v2").apply(Plan())
+    assert plan.secrets.admin_user == "admin"
+
+
+def test_two_forms_of_a_step_share_no_field_objects():
+    a, b = _form(), _form()
+    assert all(a.fields[name] is not b.fields[name] for name in a.fields)
 
 
 def test_hook_errors_reach_the_step_page_next_to_their_fields(v2, hooked):
