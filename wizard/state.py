@@ -177,7 +177,8 @@ class WizardState:
     # reads ------------------------------------------------------------------------------------
 
     def raw(self, slug: str) -> RawData:
-        found = ((self._stored() or {}).get("steps") or {}).get(slug)
+        stored = (self._stored() or {}).get("steps")
+        found = stored.get(slug) if isinstance(stored, dict) else None
         if _is_raw(found):
             return found
         return steps.get(slug).form_class.raw_from_plan(Plan(target=self.target))
