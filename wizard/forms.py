@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -407,9 +408,10 @@ class StepForm(Section):
         rows = [row for group in self.lists.values() for row in group]
         return [self, *self.parts.values(), *rows]
 
-    def field_names(self) -> set[str]:
+    @cached_property
+    def field_names(self) -> frozenset[str]:
         """Every posted name this step owns (e.g. `release`, `core-labels-0-key`)."""
-        return {form.add_prefix(name) for form in self.all_forms() for name in form.fields}
+        return frozenset(form.add_prefix(n) for form in self.all_forms() for n in form.fields)
 
     def message_slots(self) -> list[str]:
         """The names whose message slot holds a message (every field and list has a slot)."""
@@ -432,7 +434,7 @@ class StepForm(Section):
             parts = parts[1:]
         if parts[:1] == ["classes"]:
             parts = parts[1:]
-        names = self.field_names() | set(self.lists)
+        names = self.field_names | set(self.lists)
         while parts:
             name = "-".join(parts)
             if name in names:

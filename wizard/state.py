@@ -153,7 +153,7 @@ class WizardState:
         """Keep what was posted for a step (only the step's own fields), valid or not; returns the
         step's form bound to it."""
         form = self.form(slug, raw_of(data))
-        names = form.field_names()
+        names = form.field_names
         self._keep(slug, {k: v for k, v in form.raw.items() if k in names}, visited=True)
         return form
 
@@ -161,7 +161,7 @@ class WizardState:
         """Keep what was posted, with a row added to list `target` ("add") or row `target`
         removed ("remove"). Returns the field to focus (a new row's first field) and an anchor."""
         form = self.form(slug, raw_of(data))
-        names = form.field_names()
+        names = form.field_names
         raw = {k: v for k, v in form.raw.items() if k in names}
         focus, anchor = None, target
         if kind == "add" and target in form.lists:
