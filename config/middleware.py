@@ -1,5 +1,4 @@
-"""Cross-cutting HTTP behaviour: one structured log line per request, the privacy headers, and a
-faster reading of form bodies.
+"""Cross-cutting HTTP behaviour: one structured log line per request, and the privacy headers.
 
 The log line names the URL *pattern* (`/e/<str:key>/`), never the path, so a capability key in a
 URL cannot reach a log; nothing from the body or the query string is logged either.
@@ -11,12 +10,8 @@ import json
 import logging
 import re
 import time
-from urllib.parse import unquote
 
-from django.conf import settings
-from django.core.exceptions import TooManyFieldsSent
-from django.http import HttpRequest, HttpResponse, QueryDict
-from django.utils.datastructures import MultiValueDict
+from django.http import HttpRequest, HttpResponse
 
 request_log = logging.getLogger("wizard.request")
 
@@ -72,65 +67,6 @@ class PrivacyHeadersMiddleware:
         else:
             response.setdefault("Cache-Control", "no-store")
         return response
-
-
-class FormBodyMiddleware:
-    """Parses url-encoded POST bodies as Django does, into the same QueryDict, ~4x faster.
-
-    Django builds `request.POST` one `appendlist` at a time, each checking mutability and
-    re-decoding; the live preview posts ~50 fields on every keystroke. Anything but a UTF-8
-    url-encoded POST is left to Django, and so are its limits: `request.body` enforces
-    DATA_UPLOAD_MAX_MEMORY_SIZE, and too many fields raise TooManyFieldsSent as Django's would.
-    """
-
-    def __init__(self, get_response) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if (
-            request.method == "POST"
-            and request.content_type == "application/x-www-form-urlencoded"
-            and (request.encoding or "utf-8").lower() == "utf-8"
-            and not hasattr(request, "_post")
-        ):
-            request._post = parse_form(request.body)
-            request._files = MultiValueDict()
-        return self.get_response(request)
-
-
-def parse_form(body: bytes) -> QueryDict:
-    """`QueryDict(body, encoding="utf-8")`, built a key at a time instead of a value at a time.
-
-    The pairs are split as `urllib.parse.parse_qsl(keep_blank_values=True)` splits them (on "&"
-    only, empty pairs skipped, a pair without "=" has an empty value); only a name or value with
-    "+" or "%" in it goes through `unquote`, which is what a form's plain field names and
-    most of its values skip."""
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        text = body.decode("iso-8859-1")  # what QueryDict does with misbehaving clients
-    if text and text.count("&") + 1 > settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:
-        raise TooManyFieldsSent(
-            "The number of GET/POST parameters exceeded settings.DATA_UPLOAD_MAX_NUMBER_FIELDS."
-        )
-    lists: dict[str, list[str]] = {}  # MultiValueDict keeps a list per key
-    for pair in text.split("&") if text else ():
-        if not pair:
-            continue
-        name, _, value = pair.partition("=")
-        if "+" in name or "%" in name:
-            name = unquote(name.replace("+", " "))
-        if "+" in value or "%" in value:
-            value = unquote(value.replace("+", " "))
-        found = lists.get(name)
-        if found is None:
-            lists[name] = [value]
-        else:
-            found.append(value)
-    data = QueryDict(mutable=True, encoding="utf-8")
-    dict.update(data, lists)
-    data._mutable = False
-    return data
 
 
 class RedactPathFilter(logging.Filter):

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django_htmx",
+    "template_partials",
     "csp",
     "wizard",
 ]
@@ -86,7 +87,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "config.middleware.FormBodyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -136,10 +136,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Django's renderer, with the widget templates the wizard uses written in Python (same bytes).
-FORM_RENDERER = "wizard.renderer.WizardFormRenderer"
-
-SESSION_ENGINE = "wizard.sessions"  # the db backend, with plain SQL reads and updates
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Cookie first: a share page read by a visitor needs no session row.
 MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 

@@ -11,8 +11,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("api/", include("wizard.api_urls")),
-    path("", include("wizard.urls_share")),
-    path("", include("wizard.urls_import")),
-    path("", include("wizard.urls")),
+    path("api/", include("wizard.urls.api")),
+    path("", include("wizard.urls.share")),
+    path("", include("wizard.urls.imports")),
+    path("", include("wizard.urls.wizard")),
 ]

@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 
 from tests.import_files import SECRET_MARKER, V06_GUIDE, V2_REALISTIC
-from wizard.api import import_cap
 from wizard.core import codec
+from wizard.views.api import import_cap
 
 pytestmark = pytest.mark.django_db
 URL = "/api/import"

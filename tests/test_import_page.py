@@ -8,9 +8,9 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.import_files import SECRET_MARKER, V06_GUIDE, V2_REALISTIC
-from wizard.api import import_cap
 from wizard.core import values
 from wizard.state import WizardState
+from wizard.views.api import import_cap
 
 pytestmark = pytest.mark.django_db
 URL = "/import/"

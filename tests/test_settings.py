@@ -13,10 +13,10 @@ from config.settings import env_bool, env_list
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _check(**env: str) -> subprocess.CompletedProcess:
+def _check(*args: str, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
     return subprocess.run(
-        [sys.executable, "manage.py", "check"],
+        [sys.executable, "manage.py", *(args or ["check"])],
         cwd=ROOT,
         env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
         capture_output=True,
@@ -57,6 +57,16 @@ def test_a_bad_debug_value_is_an_error_not_false():
     result = _check(DJANGO_DEBUG="maybe")
     assert result.returncode != 0
     assert "DJANGO_DEBUG" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("help",), ("--help",), ("migrate", "--help"), ("help", "clearsessions"), ("check", "-h")],
+)
+def test_help_works_without_the_servers_secrets(args):
+    result = _check(*args)
+    assert result.returncode == 0, result.stderr
+    assert "usage" in result.stdout.lower() or "subcommand" in result.stdout.lower()
 
 
 def test_debug_starts_without_production_variables():

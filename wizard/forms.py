@@ -1,24 +1,25 @@
-"""One form per wizard step, bound to the raw POST the session keeps for that step.
+"""One Django form per wizard step, bound to the raw POST the session keeps for that step.
 
-A form never refuses to produce its plan section: `apply(plan)` takes each field's cleaned value,
-else its raw value coerced to the field's type, else the default. Whether the answers are good is
-for `core.checks` to say; `attach(findings)` puts those findings (and the form's own field errors)
-next to the field each one is about.
+A step form never refuses to produce its plan section: `apply(plan)` takes each field's cleaned
+value, else its raw value coerced to the field's type, else the default. Whether the answers are
+good is for `core.checks` to say; `attach(findings)` puts those findings (and the forms' own
+errors, from Django's `full_clean` and its `clean_<field>()`/`clean()` hooks) next to the field
+each one is about.
 
-List editors (node labels, tolerations, data stores) are rows of fields named
-`<group>-<row>-<part>`, e.g. `core-labels-0-key`; `add_row`/`remove_row` edit the raw data.
+The repeated parts of a step are small forms with a prefix: a pool (`core-taint`), a store
+(`artifacts-bucket`), Redis (`redis-host`), and one form per row of a list editor
+(`core-labels-0-key`). `add_row`/`remove_row` edit the raw data of a list.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.utils import ErrorDict
 from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
 
@@ -57,14 +58,9 @@ from wizard.core.plan import (
 )
 
 RawData = dict[str, list[str]]
-# Built fields by form shape (see StepForm.__init__); each field memoizes its cleaned values.
-_SHAPES: dict[tuple, tuple[dict, frozenset, frozenset]] = {}
-_SHAPES_MAX = 256
-_CLEANED_MAX = 64
-_MISSING = object()
 # Control characters never reach the plan (they would break the YAML and the runbook's shell).
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_ROW_KEY = re.compile(r"(?P<group>[a-z_]+(?:-[a-z_]+)*)-(?P<row>\d+)-(?P<part>[a-z_]+)\Z")
+_ROW_KEY = re.compile(r"(?P<group>[a-z_]+(?:-[a-z_]+)*)-(?P<row>[0-9]{1,6})-(?P<part>[a-z_]+)\Z")
 # Blank rows added by "Add ..." buttons, by the last part of the group name.
 _BLANK_ROWS = {
     "labels": {"key": "", "value": ""},
@@ -73,112 +69,44 @@ _BLANK_ROWS = {
 }
 
 
-# Pools by their answers: a scheduling keystroke changes one of six pools, and building the
-# others' frozen dataclasses again cost more than the rest of `apply`. (Pools are immutable.)
-_POOLS: dict[tuple, Pool] = {}
-_POOLS_MAX = 1024
-
-
-@functools.lru_cache(maxsize=256)
-def _pool_fields(prefix: str, labels: int, tolerations: int) -> tuple:
-    """The answer fields of a pool editor with that many rows, flat, and each one's default:
-    (names, defaults, taint field). Labels come first (key, value), then tolerations
-    (key, operator, value, effect)."""
-    lab, tol = f"{prefix}-labels", f"{prefix}-tolerations"
-    names, defaults = [], []
-    for i in range(labels):
-        names += [f"{lab}-{i}-key", f"{lab}-{i}-value"]
-        defaults += ["", ""]
-    for i in range(tolerations):
-        names += [f"{tol}-{i}-{part}" for part in ("key", "operator", "value", "effect")]
-        defaults += ["", "Equal", "", "NoSchedule"]
-    return tuple(names), tuple(defaults), f"{prefix}-taint"
-
-
-def _pool(key: tuple) -> Pool:
-    """The pool of (label rows, toleration rows, answers flat as in `_pool_fields`, taint)."""
-    found = _POOLS.get(key)
-    if found is None:
-        labels, _, flat, taint = key
-        cut = 2 * labels
-        found = Pool(
-            labels=tuple(Label(flat[i], flat[i + 1]) for i in range(0, cut, 2)),
-            tolerations=tuple(
-                Toleration(key=flat[i], operator=flat[i + 1], value=flat[i + 2], effect=flat[i + 3])
-                for i in range(cut, len(flat), 4)
-            ),
-            taint=taint,
-        )
-        if len(_POOLS) >= _POOLS_MAX:
-            _POOLS.clear()
-        _POOLS[key] = found
-    return found
-
-
 # --- raw data helpers ----------------------------------------------------------------------
 
 
 def raw_of(data) -> RawData:
     """A QueryDict (or dict of lists) as a plain JSON-safe dict of lists of strings."""
-    if isinstance(data, QueryDict):
-        # A parsed request body: every value is already a str, and the lists are handed over as
-        # they are (nothing here changes a raw list in place; edits build new dicts).
-        return dict(data.lists())
-    if hasattr(data, "lists"):
+    if isinstance(data, QueryDict) or hasattr(data, "lists"):
         return {k: [str(v) for v in vs] for k, vs in data.lists()}
     return {k: [str(v) for v in (vs if isinstance(vs, list) else [vs])] for k, vs in data.items()}
 
 
-def normalize_rows(data: RawData) -> RawData:
-    """Renumber every row group 0..n-1 in order, so field names follow plan list indexes."""
-    names, _ = _layout(tuple(data))
-    if names is None:  # every name already in place (the usual case): a copy will do
-        return dict(data)
-    return {new: data[old] for old, new in names if new is not None}
-
-
-# Layouts by key sequence: a step posts the same field names on every keystroke.
-_LAYOUTS: dict[tuple[str, ...], tuple[tuple, dict[str, int]]] = {}
-_LAYOUTS_MAX = 256
-
-
-def _layout(keys: tuple[str, ...]) -> tuple[tuple, dict[str, int]]:
-    """((old name, new name or None when dropped), ...), or None when no name changes, and the
-    row count of each group."""
-    found = _LAYOUTS.get(keys)
-    if found is not None:
-        return found
+def _rows(data) -> dict[str, list[int]]:
+    """Each row group's row numbers, in order."""
     rows: dict[str, set[int]] = defaultdict(set)
-    matches = [(key, _ROW_KEY.match(key)) for key in keys]
-    for _, m in matches:
-        if m:
-            rows[m["group"]].add(int(m["row"]))
-    renumber = {g: {old: new for new, old in enumerate(sorted(idx))} for g, idx in rows.items()}
-    names = []
-    for key, m in matches:
-        if m:
-            new = renumber[m["group"]][int(m["row"])]
-            names.append((key, f"{m['group']}-{new}-{m['part']}" if new < MAX_ITEMS else None))
-        else:
-            names.append((key, key))
-    same = all(old == new for old, new in names)
-    found = (
-        None if same else tuple(names),
-        {g: min(len(idx), MAX_ITEMS) for g, idx in rows.items()},
-    )
-    if len(_LAYOUTS) >= _LAYOUTS_MAX:
-        _LAYOUTS.clear()
-    _LAYOUTS[keys] = found
-    return found
-
-
-def row_count(data: RawData, group: str) -> int:
-    found = set()
     for key in data:
         m = _ROW_KEY.match(key)
-        if m and m["group"] == group:
-            found.add(int(m["row"]))
-    return min(len(found), MAX_ITEMS)
+        if m:
+            rows[m["group"]].add(int(m["row"]))
+    return {group: sorted(found) for group, found in rows.items()}
+
+
+def normalize_rows(data: RawData) -> RawData:
+    """Renumber every row group 0..n-1 in order (at most MAX_ITEMS rows), so field names follow
+    plan list indexes."""
+    renumber = {g: {old: new for new, old in enumerate(rows)} for g, rows in _rows(data).items()}
+    out: RawData = {}
+    for key, values in data.items():
+        m = _ROW_KEY.match(key)
+        if m:
+            new = renumber[m["group"]][int(m["row"])]
+            if new >= MAX_ITEMS:
+                continue
+            key = f"{m['group']}-{new}-{m['part']}"
+        out[key] = values
+    return out
+
+
+def row_count(data, group: str) -> int:
+    return min(len(_rows(data).get(group, ())), MAX_ITEMS)
 
 
 def add_row(data: RawData, group: str) -> tuple[RawData, str | None]:
@@ -199,13 +127,16 @@ def remove_row(data: RawData, target: str) -> RawData:
     return normalize_rows({k: v for k, v in data.items() if not k.startswith(prefix)})
 
 
+# --- fields --------------------------------------------------------------------------------
+
+
 def _rule(problem, code: str):
     """A rules.*_problem predicate as a Django validator raising with the finding's code."""
 
     def validate(value):
         found = problem(value)
         if found:
-            raise ValidationError(f"This {found}.", code=code)
+            raise ValidationError(f"This value {found}.", code=code)
 
     return validate
 
@@ -226,12 +157,13 @@ def _no_control_characters(value: str) -> None:
 def _text(label: str, help_text: str = "", **kw) -> forms.CharField:
     attrs = {"autocomplete": "off", "spellcheck": "false", **kw.pop("attrs", {})}
     validators = [_no_control_characters, *kw.pop("validators", [])]
+    widget = kw.pop("widget", forms.TextInput)
     return forms.CharField(
         label=label,
         help_text=help_text,
         required=False,
         max_length=1024,
-        widget=forms.TextInput(attrs=attrs),
+        widget=widget(attrs=attrs),
         validators=validators,
         **kw,
     )
@@ -270,53 +202,183 @@ class Message:
     field: str | None  # form field (or group) name it sits next to; None: the step as a whole
 
 
-# --- the base form -------------------------------------------------------------------------
+# --- the forms -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Cleaning:
-    """A form shape's last cleaning (`StepForm.full_clean`); never changed once stored."""
+class Section(forms.Form):
+    """A form of the wizard; `answer` reads a field's value even when it is not valid."""
 
-    fields: dict
-    names: tuple[str, ...]
-    raw: tuple
-    cleaned: dict
-    values: dict
-    errors: dict
+    def answer(self, name: str, default):
+        """The field's cleaned value, else its raw value coerced to the field's type, else
+        `default` (for a field this form does not have, or that was not posted)."""
+        field = self.fields.get(name)
+        if field is None:
+            return default
+        raw = self.data.get(self.add_prefix(name))
+        if isinstance(field, forms.BooleanField):
+            return (raw or "") not in ("", "off", "false", "0")
+        if raw is None:
+            return default
+        if name not in self.errors and self.cleaned_data.get(name) is not None:
+            return self.cleaned_data[name]
+        text = _CONTROL.sub("", raw).strip()
+        if isinstance(field, forms.IntegerField):
+            try:
+                number = int(text)
+            except ValueError:
+                return default
+            return number if abs(number) <= MAX_INT else default
+        return text
 
 
-# By id(fields): an entry keeps its fields alive, so no other shape's fields can take that id.
-_LAST_CLEAN: dict[int, _Cleaning] = {}
+class LabelForm(Section):
+    key = _text("Key")
+    value = _text("Value")
+
+    def label(self) -> Label:
+        return Label(self.answer("key", ""), self.answer("value", ""))
 
 
-class StepForm(forms.Form):
+class TolerationForm(Section):
+    key = _text("Key")
+    operator = _select("Operator", TOLERATION_OPERATORS)
+    value = _text("Value")
+    effect = _select("Effect", TOLERATION_EFFECTS, labels={"": "Any effect"})
+
+    def toleration(self) -> Toleration:
+        d = Toleration()
+        return Toleration(**{n: self.answer(n, getattr(d, n)) for n in self.fields})
+
+
+class PoolForm(Section):
+    """A pool of nodes: its taint, and a form per label and per toleration."""
+
+    taint = _bool("Taint these nodes")
+
+    def __init__(self, data, *, prefix: str, title: str, taint_help: str, counts: dict):
+        super().__init__(data, prefix=prefix)
+        self.title = title
+        self.fields["taint"].help_text = taint_help
+        self.labels_group, self.tolerations_group = f"{prefix}-labels", f"{prefix}-tolerations"
+        self.labels = [
+            LabelForm(data, prefix=f"{self.labels_group}-{i}")
+            for i in range(counts.get(self.labels_group, 0))
+        ]
+        self.tolerations = [
+            TolerationForm(data, prefix=f"{self.tolerations_group}-{i}")
+            for i in range(counts.get(self.tolerations_group, 0))
+        ]
+
+    def pool(self, default: Pool) -> Pool:
+        return Pool(
+            labels=tuple(f.label() for f in self.labels),
+            tolerations=tuple(f.toleration() for f in self.tolerations),
+            taint=self.answer("taint", default.taint),
+        )
+
+    @staticmethod
+    def initial(prefix: str, pool: Pool) -> dict:
+        out: dict = {f"{prefix}-taint": pool.taint}
+        for i, label in enumerate(pool.labels):
+            out |= {f"{prefix}-labels-{i}-{k}": v for k, v in vars(label).items()}
+        for i, tol in enumerate(pool.tolerations):
+            out |= {f"{prefix}-tolerations-{i}-{k}": v for k, v in vars(tol).items()}
+        return out
+
+
+_KIND_LABELS = {
+    "s3": "Amazon S3",
+    "gcs": "Google Cloud Storage",
+    "azure": "Azure Blob Storage",
+    "claim": "Persistent volume claim",
+    "host-path": "Host path (not durable)",
+}
+
+
+class StoreForm(Section):
+    name = _text("Name", "Lower-case letters, digits, '-' and '_'; unique.")
+    kind = _select(
+        "Kind",
+        STORE_KINDS,
+        "Buckets and ReadWriteMany claims are durable; a host path is lost with its node.",
+        labels=_KIND_LABELS,
+    )
+    bucket = _text("Bucket (or Azure container)", "The bare name, without s3:// or gs://.")
+    account = _text("Azure storage account")
+    secret = _text(
+        "Credentials Secret", "An existing Kubernetes Secret holding the bucket credentials."
+    )
+    secret_key = _text(
+        "Key inside the Secret", "The key of that Secret holding the credentials file."
+    )
+    claim = _text("Claim (PVC) name", "A ReadWriteMany claim, if several nodes mount it.")
+    host_path = _text("Host path", "An absolute path on the node.")
+    mount_path = _text("Mount path", "Optional; absolute path inside the containers.")
+    read_only = _bool("Mount read-only")
+
+    def __init__(self, data, *, prefix: str, v2: bool, title: str = ""):
+        super().__init__(data, prefix=prefix)
+        self.title = title
+        if v2:  # v2 reads the whole Secret; only 0.6 names a key inside it
+            del self.fields["secret_key"]
+
+    def store(self, default: Store) -> Store:
+        return Store(**{n: self.answer(n, getattr(default, n)) for n in vars(default)})
+
+
+class VolumeStoreForm(StoreForm):
+    """The 0.6 repos and upload stores: a claim or a host path, never a bucket."""
+
+    kind = _select(
+        "Kind", ("claim", "host-path"), StoreForm.base_fields["kind"].help_text, labels=_KIND_LABELS
+    )
+
+
+class ServiceForm(Section):
+    kind = _select(
+        "Where does it run?",
+        SERVICE_KINDS,
+        "Guide: on a cloud provider, think about a managed version of this dependency.",
+        labels={"in-cluster": "In-cluster", "external": "External (managed)"},
+        radio=True,
+    )
+    host = _text("Host", "DNS name or IP address of the managed service.")
+
+
+class RedisForm(ServiceForm):
+    port = _int("Port", "Usually 6379.")
+    use_password = _bool(
+        "Redis requires a password", "The password lives in the Kubernetes Secret."
+    )
+
+
+class RabbitMQForm(ServiceForm):
+    port = _int("Port", "Usually 5672.")
+    user = _text("RabbitMQ user")
+
+
+class StepForm(Section):
+    """A step's form, with its parts (prefixed forms) and list rows (a form per row)."""
+
     slug = ""
     attr = ""
-    intro = ""
+    v2_only: tuple[str, ...] = ()  # fields the legacy 0.6 chart has no setting for
 
     def __init__(self, data: RawData, *, target: str):
         self.target = target
         self.raw = normalize_rows(data)
-        self._row_counts: dict[str, int] | None = None
+        self.counts = {group: len(rows) for group, rows in _rows(self.raw).items()}
         super().__init__(MultiValueDict(self.raw))
-        # The fields depend only on the target and the number of rows in each list, so they are
-        # built once per such shape and shared (read-only) by every form of that shape.
-        shape = (type(self), target, tuple(sorted(self._counts().items())))
-        built = _SHAPES.get(shape)
-        if built is None:
-            self.groups: set[str] = set()  # list editors: anchors for findings about a list
-            self.list_groups: set[str] = set()
-            self.build()
-            built = (self.fields, frozenset(self.groups), frozenset(self.list_groups))
-            if len(_SHAPES) >= _SHAPES_MAX:
-                _SHAPES.clear()
-            _SHAPES[shape] = built
-        self.fields, self.groups, self.list_groups = built
-        self.full_clean()
+        if not self.v2:
+            for name in self.v2_only:
+                del self.fields[name]
+        self.parts: dict[str, Section] = {}  # by prefix
+        self.lists: dict[str, list[Section]] = {}  # a list editor's group -> its row forms
+        self.add_parts()
         self.messages: dict[str | None, list[Message]] = {}
 
-    def build(self) -> None:
-        raise NotImplementedError
+    def add_parts(self) -> None:
+        """Make the step's prefixed forms (none by default)."""
 
     def apply(self, plan: Plan) -> Plan:
         """The plan with this step's answers in it."""
@@ -337,160 +399,31 @@ class StepForm(forms.Form):
                 out[name] = [str(value)]
         return out
 
-    # values ---------------------------------------------------------------------------------
-
     @property
     def v2(self) -> bool:
         return self.target != "v0.6"
 
-    def value(self, name: str, default):
-        """The field's cleaned value, else its raw value coerced to the field's type, else
-        `default` (computed once per field and value by `full_clean`)."""
-        return self._values.get(name, default)
+    def all_forms(self) -> list[Section]:
+        """This form, its parts and every row form."""
+        rows = [row for group in self.lists.values() for row in group]
+        return [self, *self.parts.values(), *rows]
 
-    def _counts(self) -> dict[str, int]:
-        if self._row_counts is None:
-            self._row_counts = _layout(tuple(self.raw))[1]
-        return self._row_counts
+    @cached_property
+    def field_names(self) -> frozenset[str]:
+        """Every posted name this step owns (e.g. `release`, `core-labels-0-key`)."""
+        return frozenset(form.add_prefix(n) for form in self.all_forms() for n in form.fields)
 
-    def rows(self, group: str) -> range:
-        return range(self._counts().get(group, 0))
+    def message_slots(self) -> list[str]:
+        """The names whose message slot holds a message (every field and list has a slot)."""
+        return [name for name, msgs in self.messages.items() if name is not None and msgs]
 
-    def full_clean(self) -> None:
-        """Django's field cleaning (there are no form-level hooks here), memoized: cleaning is a
-        pure function of the field and its raw values, and between two keystrokes of the live
-        preview only one value changes. So a form re-cleans only the fields whose raw values
-        differ from the last form of its shape, each memoized per value. Also computes what
-        `value` answers."""
-        self._errors = ErrorDict(renderer=self.renderer)
-        fields = self.fields
-        raw = tuple(map(self.raw.get, fields))
-        last = _LAST_CLEAN.get(id(fields))
-        if last is not None:
-            cleaned, values, errors = dict(last.cleaned), dict(last.values), dict(last.errors)
-            todo = [
-                i for i, (now, then) in enumerate(zip(raw, last.raw, strict=True)) if now != then
-            ]
-            names = last.names
-        else:
-            cleaned, values, errors = {}, {}, {}
-            todo = range(len(raw))
-            names = tuple(fields)
-        for i in todo:
-            name = names[i]
-            found = self._cleaned(fields[name], name, raw[i] or None)
-            if found[1] is _MISSING:
-                values.pop(name, None)
-            else:
-                values[name] = found[1]
-            if isinstance(found[0], ValidationError):
-                errors[name] = found[0]
-                cleaned.pop(name, None)
-            else:
-                cleaned[name] = found[0]
-                errors.pop(name, None)
-        if len(_LAST_CLEAN) >= _SHAPES_MAX:
-            _LAST_CLEAN.clear()
-        _LAST_CLEAN[id(fields)] = _Cleaning(fields, names, raw, cleaned, values, errors)
-        self.cleaned_data, self._values = dict(cleaned), values  # `values` is only read
-        for name in sorted(errors, key=names.index) if len(errors) > 1 else errors:
-            self.add_error(name, errors[name])
-
-    def _cleaned(self, field: forms.Field, name: str, raw: list[str] | None) -> tuple:
-        key = tuple(raw) if raw is not None else None
-        memo = field.__dict__.get("_wizard_cleaned")
-        if memo is None:
-            memo = field.__dict__["_wizard_cleaned"] = {}
-        found = memo.get(key)
-        if found is None:
-            found = self._clean_field(field, name, raw)
-            if len(memo) >= _CLEANED_MAX:
-                memo.clear()
-            memo[key] = found
-        return found
-
-    def _clean_field(self, field: forms.Field, name: str, raw: list[str] | None) -> tuple:
-        """(cleaned value or the ValidationError, the value `value` returns or _MISSING)."""
-        try:
-            cleaned = field.clean(field.widget.value_from_datadict(self.data, self.files, name))
-        except ValidationError as e:
-            cleaned = e
-        if isinstance(field, forms.BooleanField):
-            return cleaned, (raw or [""])[-1] not in ("", "off", "false", "0")
-        if raw is None:
-            return cleaned, _MISSING
-        text = _CONTROL.sub("", raw[-1]).strip()
-        if isinstance(field, forms.IntegerField):
-            try:
-                number = int(text)
-            except ValueError:
-                return cleaned, _MISSING
-            return cleaned, number if abs(number) <= MAX_INT else _MISSING
-        ok = cleaned is not None and not isinstance(cleaned, ValidationError)
-        return cleaned, cleaned if ok else text
-
-    # list editors ----------------------------------------------------------------------------
-
-    def add_pool_fields(self, prefix: str, help_labels: str, help_taint: str) -> None:
-        labels, tols = f"{prefix}-labels", f"{prefix}-tolerations"
-        self.groups |= {labels, tols}
-        self.list_groups |= {labels, tols}
-        for i in self.rows(labels):
-            self.fields[f"{labels}-{i}-key"] = _text("Key", help_labels if i == 0 else "")
-            self.fields[f"{labels}-{i}-value"] = _text("Value")
-        for i in self.rows(tols):
-            self.fields[f"{tols}-{i}-key"] = _text("Key")
-            self.fields[f"{tols}-{i}-operator"] = _select("Operator", TOLERATION_OPERATORS)
-            self.fields[f"{tols}-{i}-value"] = _text("Value")
-            self.fields[f"{tols}-{i}-effect"] = _select(
-                "Effect", TOLERATION_EFFECTS, labels={"": "Any effect"}
-            )
-        self.fields[f"{prefix}-taint"] = _bool("Taint these nodes", help_taint)
-
-    def pool(self, prefix: str, default: Pool) -> Pool:
-        counts = self._counts()
-        labels = counts.get(f"{prefix}-labels", 0)
-        tolerations = counts.get(f"{prefix}-tolerations", 0)
-        names, defaults, taint = _pool_fields(prefix, labels, tolerations)
-        get = self._values.get
-        flat = tuple(map(get, names, defaults))  # each answer, else its default
-        return _pool((labels, tolerations, flat, get(taint, default.taint)))
-
-    @staticmethod
-    def pool_initial(prefix: str, pool: Pool) -> dict:
-        out: dict = {f"{prefix}-taint": pool.taint}
-        for i, label in enumerate(pool.labels):
-            out |= {
-                f"{prefix}-labels-{i}-key": label.key,
-                f"{prefix}-labels-{i}-value": label.value,
-            }
-        for i, tol in enumerate(pool.tolerations):
-            at = f"{prefix}-tolerations-{i}"
-            out |= {
-                f"{at}-key": tol.key,
-                f"{at}-operator": tol.operator,
-                f"{at}-value": tol.value,
-                f"{at}-effect": tol.effect,
-            }
-        return out
-
-    def pool_editor(self, prefix: str) -> dict:
-        """The bound fields of a pool editor, grouped for the template."""
-        labels, tols = f"{prefix}-labels", f"{prefix}-tolerations"
-        return {
-            "prefix": prefix,
-            "labels": labels,
-            "tolerations": tols,
-            "label_rows": [
-                (f"{labels}-{i}", self[f"{labels}-{i}-key"], self[f"{labels}-{i}-value"])
-                for i in self.rows(labels)
-            ],
-            "toleration_rows": [
-                (f"{tols}-{i}", *(self[f"{tols}-{i}-{p}"] for p in _BLANK_ROWS["tolerations"]))
-                for i in self.rows(tols)
-            ],
-            "taint": self[f"{prefix}-taint"],
-        }
+    def bound(self, name: str) -> forms.BoundField:
+        """The bound field of a posted name, from whichever of the step's forms has it."""
+        for form in self.all_forms():
+            prefix = f"{form.prefix}-" if form.prefix else ""
+            if name.startswith(prefix) and name[len(prefix) :] in form.fields:
+                return form[name[len(prefix) :]]
+        raise KeyError(name)
 
     # findings next to fields -------------------------------------------------------------------
 
@@ -501,27 +434,29 @@ class StepForm(forms.Form):
             parts = parts[1:]
         if parts[:1] == ["classes"]:
             parts = parts[1:]
+        names = self.field_names | set(self.lists)
         while parts:
             name = "-".join(parts)
-            if name in self.fields or name in self.groups:
+            if name in names:
                 return name
             parts = parts[:-1]
         return None
 
     def attach(self, findings: list[Finding]) -> None:
-        """Sort this step's findings and the form's own errors by the field they are about."""
+        """Sort this step's findings and the forms' own errors by the field they are about."""
         msgs: dict[str | None, list[Message]] = defaultdict(list)
         for f in findings:
             if f.step != self.slug:
                 continue
             name = self.field_for(f.path)
             msgs[name].append(Message(f.severity, f.code, f.message, name))
-        for name, errors in self.errors.items():
-            key = None if name == "__all__" else name
-            for error in errors.as_data():
-                code = error.code or "invalid"
-                if not any(m.code == code for m in msgs[key]):
-                    msgs[key].append(Message("error", code, " ".join(error.messages), key))
+        for form in self.all_forms():
+            for name, errors in form.errors.items():
+                key = None if name == "__all__" else form.add_prefix(name)
+                for error in errors.as_data():
+                    code = error.code or "invalid"
+                    if not any(m.code == code for m in msgs[key]):
+                        msgs[key].append(Message("error", code, " ".join(error.messages), key))
         self.messages = dict(msgs)
 
     def messages_for(self, name: str | None) -> list[Message]:
@@ -538,86 +473,87 @@ class StepForm(forms.Form):
 
 # --- scheduling ----------------------------------------------------------------------------
 
-_POOL_TITLES = {
-    "core": "Core pool",
-    "workloads": "Workload pool",
-    "experiments": "Experiments",
-    "jobs": "Jobs",
-    "builds": "Builds",
-    "notebooks": "Notebooks and tensorboards",
+_POOLS = {
+    "core": (
+        "Core pool",
+        "Taint the core nodes (first label = taint) so runs without a node selector stay off them.",
+    ),
+    "workloads": ("Workload pool", "Only runs that tolerate the taint will land here."),
+    "experiments": ("Experiments", ""),
+    "jobs": ("Jobs", ""),
+    "builds": ("Builds", ""),
+    "notebooks": ("Notebooks and tensorboards", ""),
 }
+_CLASS_TAINT_HELP = "Keep other runs off these nodes (e.g. GPU or build nodes)."
 
 
 class SchedulingForm(StepForm):
     slug = "scheduling"
     attr = "scheduling"
+    v2_only = ("registry_connection",)
 
-    def build(self) -> None:
-        f = self.fields
-        f["release"] = _text(
-            "Helm release name",
-            "Lower-case letters, digits and '-', at most 53 characters.",
-            validators=[_rule(lambda v: rules.dns_label_problem(v, 53), "release_invalid")],
-        )
-        f["namespace"] = _text(
-            "Namespace",
-            "The Kubernetes namespace Polyaxon is installed into.",
-            validators=[_rule(rules.dns_label_problem, "namespace_invalid")],
-        )
-        f["mode"] = _select(
-            "How are workloads scheduled?",
-            SCHEDULING_MODES,
-            "Guide: at a minimum, use two selectors, one for core components and one for "
-            "the workloads, to keep them separated.",
-            labels={
-                "two-pool": "Two pools: core and workloads",
-                "per-class": "A pool per workload class (experiments, jobs, builds, notebooks)",
-            },
-            radio=True,
-        )
-        self.add_pool_fields(
-            "core",
-            "Guide: deploy the core components (API, scheduler, database) on separate nodes "
-            "from the users' workloads, e.g. polyaxon=core.",
-            "Taint the core nodes (first label = taint) so runs without a node selector stay off them.",
-        )
-        f["spread_core"] = _bool(
-            "Spread core replicas across nodes",
-            "Prefers a different node for each core replica (pod anti-affinity).",
-        )
-        self.add_pool_fields(
-            "workloads",
-            "Nodes for experiments, jobs, builds and notebooks, e.g. polyaxon=workloads.",
-            "Only runs that tolerate the taint will land here.",
-        )
-        for name in WORKLOAD_CLASSES:
-            self.add_pool_fields(
-                name,
-                f"Node labels for {name}; the guide's example uses polyaxon={name}.",
-                "Keep other runs off these nodes (e.g. GPU or build nodes).",
+    release = _text(
+        "Helm release name",
+        "Lower-case letters, digits and '-', at most 53 characters.",
+        validators=[_rule(lambda v: rules.dns_label_problem(v, 53), "release_invalid")],
+    )
+    namespace = _text(
+        "Namespace",
+        "The Kubernetes namespace Polyaxon is installed into.",
+        validators=[_rule(rules.dns_label_problem, "namespace_invalid")],
+    )
+    mode = _select(
+        "How are workloads scheduled?",
+        SCHEDULING_MODES,
+        "Guide: at a minimum, use two selectors, one for core components and one for "
+        "the workloads, to keep them separated.",
+        labels={
+            "two-pool": "Two pools: core and workloads",
+            "per-class": "A pool per workload class (experiments, jobs, builds, notebooks)",
+        },
+        radio=True,
+    )
+    spread_core = _bool(
+        "Spread core replicas across nodes",
+        "Prefers a different node for each core replica (pod anti-affinity).",
+    )
+    registry_connection = _text(
+        "Registry connection for builds",
+        "The name of the registry connection kaniko pushes images to (declared in the "
+        "agent's connections).",
+    )
+
+    def add_parts(self) -> None:
+        for prefix, (title, taint_help) in _POOLS.items():
+            pool = PoolForm(
+                self.data,
+                prefix=prefix,
+                title=title,
+                taint_help=taint_help or _CLASS_TAINT_HELP,
+                counts=self.counts,
             )
-        if self.v2:
-            f["registry_connection"] = _text(
-                "Registry connection for builds",
-                "The name of the registry connection kaniko pushes images to (declared in the "
-                "agent's connections).",
-            )
+            self.parts[prefix] = pool
+            self.lists[pool.labels_group] = pool.labels
+            self.lists[pool.tolerations_group] = pool.tolerations
+
+    def class_pools(self) -> list[PoolForm]:
+        return [self.parts[n] for n in WORKLOAD_CLASSES]
 
     def apply(self, plan: Plan) -> Plan:
         d = Scheduling()
-        classes = ClassPools(**{n: self.pool(n, getattr(d.classes, n)) for n in WORKLOAD_CLASSES})
+        pools = {n: self.parts[n].pool(getattr(d.classes, n)) for n in WORKLOAD_CLASSES}
         scheduling = Scheduling(
-            mode=self.value("mode", d.mode),
-            core=self.pool("core", d.core),
-            workloads=self.pool("workloads", d.workloads),
-            classes=classes,
-            spread_core=self.value("spread_core", d.spread_core),
-            registry_connection=self.value("registry_connection", d.registry_connection),
+            mode=self.answer("mode", d.mode),
+            core=self.parts["core"].pool(d.core),
+            workloads=self.parts["workloads"].pool(d.workloads),
+            classes=ClassPools(**pools),
+            spread_core=self.answer("spread_core", d.spread_core),
+            registry_connection=self.answer("registry_connection", d.registry_connection),
         )
         return with_changes(
             plan,
-            release=self.value("release", plan.release),
-            namespace=self.value("namespace", plan.namespace),
+            release=self.answer("release", plan.release),
+            namespace=self.answer("namespace", plan.namespace),
             scheduling=scheduling,
         )
 
@@ -631,20 +567,11 @@ class SchedulingForm(StepForm):
             "spread_core": s.spread_core,
             "registry_connection": s.registry_connection,
         }
-        out |= cls.pool_initial("core", s.core)
-        out |= cls.pool_initial("workloads", s.workloads)
+        out |= PoolForm.initial("core", s.core)
+        out |= PoolForm.initial("workloads", s.workloads)
         for name in WORKLOAD_CLASSES:
-            out |= cls.pool_initial(name, getattr(s.classes, name))
+            out |= PoolForm.initial(name, getattr(s.classes, name))
         return out
-
-    def core_editor(self) -> dict:
-        return self.pool_editor("core")
-
-    def workloads_editor(self) -> dict:
-        return self.pool_editor("workloads")
-
-    def class_editors(self) -> list[tuple[str, dict]]:
-        return [(_POOL_TITLES[n], self.pool_editor(n)) for n in WORKLOAD_CLASSES]
 
 
 # --- database ------------------------------------------------------------------------------
@@ -653,49 +580,33 @@ class SchedulingForm(StepForm):
 class DatabaseForm(StepForm):
     slug = "database"
     attr = "database"
+    v2_only = ("sslmode",)
 
-    def build(self) -> None:
-        f = self.fields
-        f["kind"] = _select(
-            "Where does PostgreSQL run?",
-            DB_KINDS,
-            "Guide: stateful applications are hard to run well on Kubernetes; for high "
-            "availability, use an external (managed) PostgreSQL.",
-            labels={
-                "external": "External PostgreSQL (recommended)",
-                "in-cluster": "In-cluster PostgreSQL (single pod)",
-            },
-            radio=True,
-        )
-        f["host"] = _text("Host", "DNS name or IP address of the PostgreSQL server.")
-        f["port"] = _int("Port", "Usually 5432.")
-        f["name"] = _text("Database name")
-        f["user"] = _text("User", "The password goes into the Kubernetes Secret, never here.")
-        if self.v2:
-            f["sslmode"] = _select(
-                "SSL mode",
-                SSL_MODES,
-                "Use require, or verify-full with your provider's CA.",
-            )
-        f["conn_max_age"] = _int(
-            "Connection max age (seconds)", "0 closes the connection after each request."
-        )
-        f["size"] = _text("Volume size", "A Kubernetes quantity, e.g. 20Gi.")
-        f["storage_class"] = _text("Storage class", "Leave empty for the cluster default.")
+    kind = _select(
+        "Where does PostgreSQL run?",
+        DB_KINDS,
+        "Guide: stateful applications are hard to run well on Kubernetes; for high "
+        "availability, use an external (managed) PostgreSQL.",
+        labels={
+            "external": "External PostgreSQL (recommended)",
+            "in-cluster": "In-cluster PostgreSQL (single pod)",
+        },
+        radio=True,
+    )
+    host = _text("Host", "DNS name or IP address of the PostgreSQL server.")
+    port = _int("Port", "Usually 5432.")
+    name = _text("Database name")
+    user = _text("User", "The password goes into the Kubernetes Secret, never here.")
+    sslmode = _select("SSL mode", SSL_MODES, "Use require, or verify-full with your provider's CA.")
+    conn_max_age = _int(
+        "Connection max age (seconds)", "0 closes the connection after each request."
+    )
+    size = _text("Volume size", "A Kubernetes quantity, e.g. 20Gi.")
+    storage_class = _text("Storage class", "Leave empty for the cluster default.")
 
     def apply(self, plan: Plan) -> Plan:
         d = Database()
-        db = Database(
-            kind=self.value("kind", d.kind),
-            host=self.value("host", d.host),
-            port=self.value("port", d.port),
-            name=self.value("name", d.name),
-            user=self.value("user", d.user),
-            sslmode=self.value("sslmode", d.sslmode),
-            conn_max_age=self.value("conn_max_age", d.conn_max_age),
-            size=self.value("size", d.size),
-            storage_class=self.value("storage_class", d.storage_class),
-        )
+        db = Database(**{n: self.answer(n, getattr(d, n)) for n in vars(d)})
         return with_changes(plan, database=db)
 
     @classmethod
@@ -709,53 +620,33 @@ class DatabaseForm(StepForm):
 class ComponentsForm(StepForm):
     slug = "components"
     attr = "components"
+    v2_only = ("scheduler",)
 
-    def build(self) -> None:
-        f = self.fields
-        if self.v2:
-            f["scheduler"] = _bool(
-                "Turn on the celery scheduler",
-                "v2 Community Edition needs no broker or cache unless the celery scheduler is on.",
-            )
-        f["broker"] = _select(
-            "Broker",
-            ("redis", "rabbitmq"),
-            "Which message broker the scheduler uses.",
-            labels={"redis": "Redis", "rabbitmq": "RabbitMQ"},
-            radio=True,
-        )
-        managed = "Guide: on a cloud provider, think about a managed version of this dependency."
-        for svc, port in (("redis", "6379"), ("rabbitmq", "5672")):
-            f[f"{svc}-kind"] = _select(
-                "Where does it run?",
-                SERVICE_KINDS,
-                managed,
-                labels={"in-cluster": "In-cluster", "external": "External (managed)"},
-                radio=True,
-            )
-            f[f"{svc}-host"] = _text("Host", "DNS name or IP address of the managed service.")
-            f[f"{svc}-port"] = _int("Port", f"Usually {port}.")
-        f["redis-use_password"] = _bool(
-            "Redis requires a password", "The password lives in the Kubernetes Secret."
-        )
-        f["rabbitmq-user"] = _text("RabbitMQ user")
+    scheduler = _bool(
+        "Turn on the celery scheduler",
+        "v2 Community Edition needs no broker or cache unless the celery scheduler is on.",
+    )
+    broker = _select(
+        "Broker",
+        ("redis", "rabbitmq"),
+        "Which message broker the scheduler uses.",
+        labels={"redis": "Redis", "rabbitmq": "RabbitMQ"},
+        radio=True,
+    )
+
+    def add_parts(self) -> None:
+        self.parts["redis"] = RedisForm(self.data, prefix="redis")
+        self.parts["rabbitmq"] = RabbitMQForm(self.data, prefix="rabbitmq")
 
     def apply(self, plan: Plan) -> Plan:
         d = Components()
+        redis, rabbitmq = self.parts["redis"], self.parts["rabbitmq"]
         comp = Components(
-            scheduler=self.value("scheduler", d.scheduler),
-            broker=self.value("broker", d.broker),
-            redis=Redis(
-                kind=self.value("redis-kind", d.redis.kind),
-                host=self.value("redis-host", d.redis.host),
-                port=self.value("redis-port", d.redis.port),
-                use_password=self.value("redis-use_password", d.redis.use_password),
-            ),
+            scheduler=self.answer("scheduler", d.scheduler),
+            broker=self.answer("broker", d.broker),
+            redis=Redis(**{n: redis.answer(n, getattr(d.redis, n)) for n in vars(d.redis)}),
             rabbitmq=RabbitMQ(
-                kind=self.value("rabbitmq-kind", d.rabbitmq.kind),
-                host=self.value("rabbitmq-host", d.rabbitmq.host),
-                port=self.value("rabbitmq-port", d.rabbitmq.port),
-                user=self.value("rabbitmq-user", d.rabbitmq.user),
+                **{n: rabbitmq.answer(n, getattr(d.rabbitmq, n)) for n in vars(d.rabbitmq)}
             ),
         )
         return with_changes(plan, components=comp)
@@ -771,25 +662,6 @@ class ComponentsForm(StepForm):
 
 # --- storage -------------------------------------------------------------------------------
 
-_STORE_PARTS = (
-    "name",
-    "kind",
-    "bucket",
-    "account",
-    "secret",
-    "secret_key",
-    "claim",
-    "host_path",
-    "mount_path",
-    "read_only",
-)
-_KIND_LABELS = {
-    "s3": "Amazon S3",
-    "gcs": "Google Cloud Storage",
-    "azure": "Azure Blob Storage",
-    "claim": "Persistent volume claim",
-    "host-path": "Host path (not durable)",
-}
 STORE_TITLES = {
     "artifacts": "Artifacts store",
     "logs": "Logs store",
@@ -805,50 +677,24 @@ class StorageForm(StepForm):
     def fixed_stores(self) -> tuple[str, ...]:
         return ("artifacts", "logs", "repos", "upload") if not self.v2 else ("artifacts",)
 
-    def build(self) -> None:
+    def add_parts(self) -> None:
         for name in self.fixed_stores():
-            kinds = ("claim", "host-path") if name in ("repos", "upload") else STORE_KINDS
-            self.add_store_fields(name, kinds)
-        self.groups.add("data")
-        self.list_groups.add("data")
-        for i in self.rows("data"):
-            self.add_store_fields(f"data-{i}", STORE_KINDS)
-
-    def add_store_fields(self, p: str, kinds) -> None:
-        f = self.fields
-        f[f"{p}-name"] = _text("Name", "Lower-case letters, digits, '-' and '_'; unique.")
-        f[f"{p}-kind"] = _select(
-            "Kind",
-            kinds,
-            "Buckets and ReadWriteMany claims are durable; a host path is lost with its node.",
-            labels=_KIND_LABELS,
-        )
-        f[f"{p}-bucket"] = _text(
-            "Bucket (or Azure container)", "The bare name, without s3:// or gs://."
-        )
-        f[f"{p}-account"] = _text("Azure storage account")
-        f[f"{p}-secret"] = _text(
-            "Credentials Secret", "An existing Kubernetes Secret holding the bucket credentials."
-        )
-        if not self.v2:
-            f[f"{p}-secret_key"] = _text(
-                "Key inside the Secret", "The key of that Secret holding the credentials file."
+            form_class = VolumeStoreForm if name in ("repos", "upload") else StoreForm
+            self.parts[name] = form_class(
+                self.data, prefix=name, v2=self.v2, title=STORE_TITLES[name]
             )
-        f[f"{p}-claim"] = _text(
-            "Claim (PVC) name", "A ReadWriteMany claim, if several nodes mount it."
-        )
-        f[f"{p}-host_path"] = _text("Host path", "An absolute path on the node.")
-        f[f"{p}-mount_path"] = _text("Mount path", "Optional; absolute path inside the containers.")
-        f[f"{p}-read_only"] = _bool("Mount read-only")
+        self.lists["data"] = [
+            StoreForm(self.data, prefix=f"data-{i}", v2=self.v2)
+            for i in range(self.counts.get("data", 0))
+        ]
 
-    def store(self, p: str, default: Store) -> Store:
-        values = {part: self.value(f"{p}-{part}", getattr(default, part)) for part in _STORE_PARTS}
-        return Store(**values)
+    def fixed_editors(self) -> list[StoreForm]:
+        return [self.parts[n] for n in self.fixed_stores()]
 
     def apply(self, plan: Plan) -> Plan:
         d = Storage()
-        fixed = {name: self.store(name, getattr(d, name)) for name in self.fixed_stores()}
-        data = tuple(self.store(f"data-{i}", Store(name="")) for i in self.rows("data"))
+        fixed = {n: self.parts[n].store(getattr(d, n)) for n in self.fixed_stores()}
+        data = tuple(form.store(Store(name="")) for form in self.lists["data"])
         return with_changes(plan, storage=Storage(**fixed, data=data))
 
     @classmethod
@@ -861,16 +707,6 @@ class StorageForm(StepForm):
             out |= {f"data-{i}-{k}": v for k, v in vars(store).items()}
         return out
 
-    def store_editor(self, p: str) -> dict:
-        parts = {part: self[f"{p}-{part}"] for part in _STORE_PARTS if f"{p}-{part}" in self.fields}
-        return {"prefix": p, "kind_name": f"{p}-kind", **parts}
-
-    def fixed_editors(self) -> list[tuple[str, dict]]:
-        return [(STORE_TITLES[n], self.store_editor(n)) for n in self.fixed_stores()]
-
-    def data_editors(self) -> list[dict]:
-        return [self.store_editor(f"data-{i}") for i in self.rows("data")]
-
 
 # --- SSL -----------------------------------------------------------------------------------
 
@@ -879,39 +715,35 @@ class TlsForm(StepForm):
     slug = "ssl"
     attr = "tls"
 
-    def build(self) -> None:
-        f = self.fields
-        f["ingress"] = _bool(
-            "Expose Polyaxon through an ingress", "The usual way to serve a domain with TLS."
-        )
-        f["host"] = _text("Domain", "The host users reach Polyaxon at, e.g. polyaxon.example.com.")
-        f["ingress_class"] = _text("Ingress class", "E.g. nginx.")
-        f["mode"] = _select(
-            "How is TLS provided?",
-            TLS_MODES,
-            "Guide: security is important and we strongly recommend SSL for your deployment "
-            "(Nginx ingress with Let's Encrypt works well).",
-            labels={
-                "cert-manager": "cert-manager issues the certificate (e.g. Let's Encrypt)",
-                "existing-secret": "An existing TLS Secret holds my certificate",
-                "none": "No TLS (not recommended)",
-            },
-            radio=True,
-        )
-        f["issuer"] = _text("Issuer name", "E.g. letsencrypt-prod.")
-        f["issuer_kind"] = _select("Issuer kind", ISSUER_KINDS)
-        f["secret_name"] = _text(
-            "TLS Secret name", "cert-manager writes it; otherwise it must hold your certificate."
-        )
-        f["service_type"] = _select(
-            "Service type", SERVICE_TYPES, "How the Polyaxon gateway service is exposed."
-        )
+    ingress = _bool(
+        "Expose Polyaxon through an ingress", "The usual way to serve a domain with TLS."
+    )
+    host = _text("Domain", "The host users reach Polyaxon at, e.g. polyaxon.example.com.")
+    ingress_class = _text("Ingress class", "E.g. nginx.")
+    mode = _select(
+        "How is TLS provided?",
+        TLS_MODES,
+        "Guide: security is important and we strongly recommend SSL for your deployment "
+        "(Nginx ingress with Let's Encrypt works well).",
+        labels={
+            "cert-manager": "cert-manager issues the certificate (e.g. Let's Encrypt)",
+            "existing-secret": "An existing TLS Secret holds my certificate",
+            "none": "No TLS (not recommended)",
+        },
+        radio=True,
+    )
+    issuer = _text("Issuer name", "E.g. letsencrypt-prod.")
+    issuer_kind = _select("Issuer kind", ISSUER_KINDS)
+    secret_name = _text(
+        "TLS Secret name", "cert-manager writes it; otherwise it must hold your certificate."
+    )
+    service_type = _select(
+        "Service type", SERVICE_TYPES, "How the Polyaxon gateway service is exposed."
+    )
 
     def apply(self, plan: Plan) -> Plan:
         d = Tls()
-        names = ("ingress", "host", "ingress_class", "mode", "issuer", "issuer_kind")
-        values = {n: self.value(n, getattr(d, n)) for n in (*names, "secret_name", "service_type")}
-        return with_changes(plan, tls=Tls(**values))
+        return with_changes(plan, tls=Tls(**{n: self.answer(n, getattr(d, n)) for n in vars(d)}))
 
     @classmethod
     def initial(cls, plan: Plan) -> dict:
@@ -924,47 +756,37 @@ class TlsForm(StepForm):
 class SecurityForm(StepForm):
     slug = "security-context"
     attr = "security"
+    v2_only = (
+        "fs_group",
+        "fs_group_change_policy",
+        "allow_privilege_escalation",
+        "run_as_non_root",
+    )
 
-    def build(self) -> None:
-        f = self.fields
-        f["enabled"] = _bool(
-            "Run with a security context",
-            "Guide: since v0.5, run all Polyaxon services and workloads as a non-root user.",
-        )
-        f["uid"] = _int("User id (uid)", "A non-root uid, e.g. 2222.")
-        f["gid"] = _int(
-            "Group id (gid)",
-            "Guide: mounted volumes get a filesystem group equal to this gid.",
-        )
-        if self.v2:
-            f["fs_group"] = _int("fsGroup", "Usually the same as the gid.")
-            f["fs_group_change_policy"] = _select(
-                "fsGroup change policy",
-                FS_GROUP_POLICIES,
-                "OnRootMismatch avoids re-chowning big volumes on every start.",
-                labels={"": "Chart default"},
-            )
-            f["allow_privilege_escalation"] = _bool(
-                "Allow privilege escalation", "Leave off: setuid binaries could gain privileges."
-            )
-            f["run_as_non_root"] = _bool(
-                "Refuse to start containers as root (runAsNonRoot)", "A safety net; leave on."
-            )
+    enabled = _bool(
+        "Run with a security context",
+        "Guide: since v0.5, run all Polyaxon services and workloads as a non-root user.",
+    )
+    uid = _int("User id (uid)", "A non-root uid, e.g. 2222.")
+    gid = _int("Group id (gid)", "Guide: mounted volumes get a filesystem group equal to this gid.")
+    fs_group = _int("fsGroup", "Usually the same as the gid.")
+    fs_group_change_policy = _select(
+        "fsGroup change policy",
+        FS_GROUP_POLICIES,
+        "OnRootMismatch avoids re-chowning big volumes on every start.",
+        labels={"": "Chart default"},
+    )
+    allow_privilege_escalation = _bool(
+        "Allow privilege escalation", "Leave off: setuid binaries could gain privileges."
+    )
+    run_as_non_root = _bool(
+        "Refuse to start containers as root (runAsNonRoot)", "A safety net; leave on."
+    )
 
     def apply(self, plan: Plan) -> Plan:
         d = Security()
-        names = (
-            "enabled",
-            "uid",
-            "gid",
-            "fs_group",
-            "fs_group_change_policy",
-            "allow_privilege_escalation",
-            "run_as_non_root",
-        )
-        return with_changes(
-            plan, security=Security(**{n: self.value(n, getattr(d, n)) for n in names})
-        )
+        security = Security(**{n: self.answer(n, getattr(d, n)) for n in vars(d)})
+        return with_changes(plan, security=security)
 
     @classmethod
     def initial(cls, plan: Plan) -> dict:
@@ -978,32 +800,29 @@ class SecretsForm(StepForm):
     slug = "secrets"
     attr = "secrets"
 
-    def build(self) -> None:
-        f = self.fields
-        f["name"] = _text(
-            "Kubernetes Secret name",
-            "Passwords and keys live in this Secret, created by the runbook from environment "
-            "variables; they never enter the plan or the values file.",
-            validators=[_rule(rules.dns_subdomain_problem, "secret_name_invalid")],
-        )
-        f["admin_user"] = _text(
-            "Admin user name",
-            "The first admin; the password comes from the Secret.",
-            validators=[_rule(rules.polyaxon_name_problem, "admin_user_invalid")],
-        )
-        f["admin_email"] = _text(
-            "Admin e-mail",
-            "Optional.",
-            validators=[_rule(rules.email_problem, "admin_email_invalid")],
-        )
-        f["admin_email"].widget = forms.EmailInput(attrs={"autocomplete": "email"})
+    name = _text(
+        "Kubernetes Secret name",
+        "Passwords and keys live in this Secret, created by the runbook from environment "
+        "variables; they never enter the plan or the values file.",
+        validators=[_rule(rules.dns_subdomain_problem, "secret_name_invalid")],
+    )
+    admin_user = _text(
+        "Admin user name",
+        "The first admin; the password comes from the Secret.",
+        validators=[_rule(rules.polyaxon_name_problem, "admin_user_invalid")],
+    )
+    admin_email = _text(
+        "Admin e-mail",
+        "Optional.",
+        validators=[_rule(rules.email_problem, "admin_email_invalid")],
+        widget=forms.EmailInput,
+        attrs={"autocomplete": "email"},
+    )
 
     def apply(self, plan: Plan) -> Plan:
         d = Secrets()
-        names = ("name", "admin_user", "admin_email")
-        return with_changes(
-            plan, secrets=Secrets(**{n: self.value(n, getattr(d, n)) for n in names})
-        )
+        secrets = Secrets(**{n: self.answer(n, getattr(d, n)) for n in vars(d)})
+        return with_changes(plan, secrets=secrets)
 
     @classmethod
     def initial(cls, plan: Plan) -> dict:

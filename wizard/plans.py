@@ -16,7 +16,7 @@ import secrets
 import uuid
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, connections, router, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from wizard.core import codec
@@ -85,39 +85,11 @@ def shared_revision(share_id: str, number: int | None = None) -> Revision | None
     """A revision (the latest when `number` is None) with its plan, in one query; None if either
     is unknown."""
     parsed = parse_share_id(share_id)
-    if parsed is None:
+    if parsed is None or (number is not None and not 0 < number <= 2**31 - 1):
         return None
     found = Revision.objects.select_related("saved_plan").filter(saved_plan__share_id=parsed)
     wanted = F("saved_plan__latest_number") if number is None else number
     return found.filter(number=wanted).first()
-
-
-def shared_ref(share_id: str, number: int | None = None) -> tuple[int, int] | None:
-    """(revision number, latest number) of a shared plan's revision (the latest when `number` is
-    None), or None. One plain statement: share pages answer it on every view."""
-    parsed = parse_share_id(share_id)
-    if parsed is None or (number is not None and not 0 < number <= 2**31 - 1):
-        return None
-    connection = connections[router.db_for_read(Revision)]
-    qn = connection.ops.quote_name
-    rev, plan = Revision._meta, SavedPlan._meta
-    column = {
-        "r_number": qn(rev.get_field("number").column),
-        "r_plan": qn(rev.get_field("saved_plan").column),
-        "p_id": qn(plan.pk.column),
-        "p_latest": qn(plan.get_field("latest_number").column),
-        "p_share": qn(plan.get_field("share_id").column),
-    }
-    wanted = "p.{p_latest}" if number is None else "%s"
-    sql = (
-        "SELECT r.{r_number}, p.{p_latest} FROM {rev} r JOIN {plan} p ON r.{r_plan} = p.{p_id} "
-        "WHERE p.{p_share} = %s AND r.{r_number} = " + wanted
-    ).format(rev=qn(rev.db_table), plan=qn(plan.db_table), **column)
-    share = plan.get_field("share_id").get_db_prep_value(parsed, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [share] if number is None else [share, number])
-        row = cursor.fetchone()
-    return (row[0], row[1]) if row else None
 
 
 def get_by_key(key: str) -> SavedPlan | None:

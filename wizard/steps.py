@@ -79,32 +79,16 @@ class NavItem:
     warnings: int
 
 
-def navigator(findings, visited: set[str], current: str | None) -> tuple[NavItem, ...]:
+def navigator(findings, visited: set[str], current: str | None) -> list[NavItem]:
     """Each step with its state: done, or holding errors or warnings (once visited)."""
     counts: dict[str, list[int]] = {}
     for f in findings:
         if f.severity in ("error", "warning"):
             counts.setdefault(f.step, [0, 0])[0 if f.severity == "error" else 1] += 1
-    key = (
-        tuple((slug, *counts.get(slug, (0, 0)), slug in visited) for slug in SLUGS),
-        current,
-    )
-    found = _NAVIGATORS.get(key)
-    if found is None:
-        found = tuple(
-            _nav_item(i, step, current, *state)
-            for i, (step, state) in enumerate(
-                zip(STEPS, (k[1:] for k in key[0]), strict=True), start=1
-            )
-        )
-        if len(_NAVIGATORS) >= 512:
-            _NAVIGATORS.clear()
-        _NAVIGATORS[key] = found
-    return found
-
-
-# Navigators by state: the live preview asks on every keystroke, and the answer is immutable.
-_NAVIGATORS: dict[tuple, tuple[NavItem, ...]] = {}
+    return [
+        _nav_item(i, step, current, *counts.get(step.slug, (0, 0)), step.slug in visited)
+        for i, step in enumerate(STEPS, start=1)
+    ]
 
 
 def _nav_item(number: int, step: Step, current, errors: int, warnings: int, seen: bool) -> NavItem:

@@ -92,28 +92,13 @@
     if (event.detail.successful) say("");
   });
 
-  // The live preview carries the CSRF token as Django advises for scripts: the csrftoken cookie
-  // in the X-CSRFToken header, instead of the form's masked copy (which the server unmasks on
-  // every keystroke). Without the cookie (made HttpOnly, say) the form's copy is sent as before.
-  document.addEventListener("htmx:configRequest", (event) => {
-    if (!event.detail.elt || event.detail.elt.id !== "step-form") return;
-    const cookie = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    if (!cookie) return;
-    event.detail.headers["X-CSRFToken"] = decodeURIComponent(cookie[1]);
-    delete event.detail.parameters.csrfmiddlewaretoken;
-  });
-
-  // The live preview sends only the message slots that hold messages: before it is swapped in,
-  // empty every other slot of the step form, so a message goes once its field is fixed.
+  // The live preview sends only the message slots that hold messages: empty the step's slots
+  // just before its answer is swapped in, so a message goes once its field is fixed.
   document.addEventListener("htmx:beforeSwap", (event) => {
     const form = event.detail.requestConfig && event.detail.requestConfig.elt;
     if (!form || form.id !== "step-form" || !event.detail.shouldSwap) return;
-    const sent = new Set();
-    for (const m of event.detail.serverResponse.matchAll(/<div id="(msgs-[^"]+)" class="field-msgs"/g)) {
-      sent.add(m[1]);
-    }
-    form.querySelectorAll(".field-msgs[id^='msgs-']").forEach((slot) => {
-      if (!sent.has(slot.id) && slot.firstChild) slot.replaceChildren();
+    form.querySelectorAll(".field-msgs").forEach((slot) => {
+      if (slot.firstChild) slot.replaceChildren();
     });
   });
 

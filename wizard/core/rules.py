@@ -75,13 +75,13 @@ def label_key_problem(key: str) -> str | None:
     if "/" in key and not prefix:
         return "has an empty prefix before '/'"
     if prefix and dns_subdomain_problem(prefix):
-        return f"prefix {prefix!r} is not a DNS subdomain (lower-case letters, digits, '-', '.')"
+        return f"has a prefix {prefix!r} that is not a DNS subdomain (lower-case letters, digits, '-', '.')"
     if not name:
         return "has an empty name after '/'"
     if len(name) > 63:
-        return "name part must be at most 63 characters"
+        return "has a name part longer than 63 characters"
     if not _NAME_63.match(name):
-        return "name part must be letters, digits, '-', '_' or '.', starting and ending with a letter or digit"
+        return "must have a name part of letters, digits, '-', '_' or '.', starting and ending with a letter or digit"
     return None
 
 
@@ -164,7 +164,7 @@ def hostname_problem(host: str, *, allow_ip: bool, allow_wildcard: bool = False)
     if len(name) > 253 or not _DNS_SUBDOMAIN.match(name):
         return "must be a DNS name: lower-case letters, digits, '-' and '.'"
     if any(len(part) > 63 for part in name.split(".")):
-        return "each dot-separated part must be at most 63 characters"
+        return "has a dot-separated part longer than 63 characters"
     return None
 
 
@@ -221,30 +221,30 @@ def bucket_problem(kind: str, bucket: str) -> str | None:
     if not bucket:
         return "is required"
     if "://" in bucket:
-        return "give the bare bucket name, without the s3:// or gs:// prefix"
+        return "must be the bare bucket name, without the s3:// or gs:// prefix"
     if kind == "s3":
         if not _S3_BUCKET.match(bucket):
-            return "S3 bucket names are 3-63 lower-case letters, digits, '.' and '-', starting and ending with a letter or digit"
+            return "must be 3-63 lower-case letters, digits, '.' and '-' for S3, starting and ending with a letter or digit"
         if ".." in bucket or ".-" in bucket or "-." in bucket:
-            return "S3 bucket names cannot have '..', '.-' or '-.'"
+            return "cannot have '..', '.-' or '-.' on S3"
         if _is_ip(bucket):
-            return "S3 bucket names cannot look like an IP address"
+            return "cannot look like an IP address on S3"
         if bucket.startswith(("xn--", "sthree-")) or bucket.endswith(("-s3alias", "--ol-s3")):
-            return "S3 reserves the prefixes xn--, sthree- and the suffixes -s3alias, --ol-s3"
+            return "cannot start with xn-- or sthree-, or end with -s3alias or --ol-s3 (S3 reserves them)"
     elif kind == "gcs":
         if not _GCS_BUCKET.match(bucket):
-            return "GCS bucket names are 3-63 lower-case letters, digits, '-', '_' and '.', starting and ending with a letter or digit"
+            return "must be 3-63 lower-case letters, digits, '-', '_' and '.' for GCS, starting and ending with a letter or digit"
         if any(len(part) > 63 for part in bucket.split(".")) or (
             "." not in bucket and len(bucket) > 63
         ):
-            return "GCS bucket names are at most 63 characters (222 with dots, 63 per part)"
+            return "must be at most 63 characters for GCS (222 with dots, 63 per part)"
         if bucket.startswith("goog") or "google" in bucket or "g00gle" in bucket:
-            return "GCS bucket names cannot start with 'goog' or contain 'google'"
+            return "cannot start with 'goog' or contain 'google' on GCS"
         if _is_ip(bucket):
-            return "GCS bucket names cannot look like an IP address"
+            return "cannot look like an IP address on GCS"
     elif kind == "azure":
         if not _AZURE_CONTAINER.match(bucket):
-            return "Azure container names are 3-63 lower-case letters, digits and single '-', starting and ending with a letter or digit"
+            return "must be 3-63 lower-case letters, digits and single '-' for Azure, starting and ending with a letter or digit"
     return None
 
 
@@ -253,7 +253,7 @@ def azure_account_problem(account: str) -> str | None:
     if not account:
         return "is required"
     if not _AZURE_ACCOUNT.match(account):
-        return "Azure storage account names are 3-24 lower-case letters and digits"
+        return "must be 3-24 lower-case letters and digits"
     return None
 
 

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from wizard import api
+from wizard.views import api
 
 app_name = "api"
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wizard import share_views as views
+from wizard.views import share as views
 
 app_name = "share"
 

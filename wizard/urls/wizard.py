@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wizard import views
+from wizard.views import wizard as views
 
 app_name = "wizard"
 

@@ -11,11 +11,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from wizard.api import import_cap
 from wizard.core import safeyaml
 from wizard.core.importer import import_values, report_dict
 from wizard.ratelimit import rate_limited
 from wizard.state import WizardState
+from wizard.views.api import import_cap
 
 TARGET_CHOICES = (("auto", "Detect from the file"), ("v2", "v2 (chart 2.15)"),
                   ("v0.6", "0.6 (legacy chart 0.6.1)"))  # fmt: skip

@@ -9,14 +9,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from wizard import share_views, steps
+from wizard import steps
 from wizard.core import bundle
 from wizard.core.checks import check, has_errors
 from wizard.core.readiness import readiness
 from wizard.core.values import to_yaml
 from wizard.forms import StartForm, raw_of
 from wizard.state import WizardState
-from wizard.templatetags import wizard_tags as tags
+from wizard.views import share
 
 ZIP_NAME = "bundle.zip"
 
@@ -43,15 +43,15 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
         if request.htmx:
             return _render_step(request, state, spec, focus=focus)
         return redirect(reverse("wizard:step", args=[slug]) + f"#id_{anchor}")
-    form = state.save_step(slug, request.POST)
+    state.save_step(slug, request.POST)
     if action.kind == "save":  # save at any point: this step's typing first, then the whole plan
-        return share_views.save(request)
+        return share.save(request)
     if action.kind == "goto":
         return redirect(_url_of(action.arg))
     if action.kind == "back":
         before = steps.previous(slug)
         return redirect(_url_of(before.slug) if before else reverse("wizard:start"))
-    response = _render_step(request, state, spec, blocking=True, bound=form)
+    response = _render_step(request, state, spec, blocking=True)
     if response is not None:
         return response
     after = steps.following(slug)
@@ -63,18 +63,8 @@ def preview(request: HttpRequest, slug: str) -> HttpResponse:
     """The values file and this step's findings with the unsaved input applied; writes nothing."""
     spec = _step_or_404(slug)
     state = WizardState(request.session, read_only=True)
-    c = _step_context(state, spec, {slug: raw_of(request.POST)}, live=True)
-    # Built from the same tags the step page uses, without a template: this answers keystrokes.
-    return HttpResponse(
-        "\n".join(
-            (
-                tags.values_block(c["values"], spec),
-                tags.step_findings(c["form"], c["show_findings"], oob=True),
-                tags.nav(c["nav"], True, oob=True),
-                tags.oob_msgs(c["form"]),
-            )
-        )
-    )
+    context = _step_context(state, spec, {slug: raw_of(request.POST)}, live=True)
+    return render(request, "wizard/step.html#preview", context)
 
 
 @require_GET
@@ -143,10 +133,8 @@ def _url_of(slug: str) -> str:
     return reverse("wizard:review") if slug == "review" else reverse("wizard:step", args=[slug])
 
 
-def _step_context(
-    state: WizardState, spec: steps.Step, overrides=None, live=False, bound=None
-) -> dict:
-    plan, forms = state.build(overrides, only=spec.slug, bound=bound)
+def _step_context(state: WizardState, spec: steps.Step, overrides=None, live=False) -> dict:
+    plan, forms = state.build(overrides)
     findings = check(plan)
     form = forms[spec.slug]
     shown = live or spec.slug in state.visited
@@ -168,11 +156,9 @@ def _step_context(
     }
 
 
-def _render_step(
-    request, state, spec, focus=None, blocking=False, bound=None
-) -> HttpResponse | None:
+def _render_step(request, state, spec, focus=None, blocking=False) -> HttpResponse | None:
     """The step page (a partial for htmx); with `blocking`, None unless the step has errors."""
-    context = _step_context(state, spec, bound=bound)
+    context = _step_context(state, spec)
     if blocking and not context["form"].has_errors():
         return None
     context["focus"] = focus

@@ -7,7 +7,6 @@ same 404 as an unknown one.
 
 from __future__ import annotations
 
-import functools
 import json
 
 from django.contrib import messages
@@ -17,7 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from wizard import pagecache, plans
+from wizard import plans
 from wizard.core import bundle, codec
 from wizard.core.checks import check, has_errors
 from wizard.models import Revision, SavedPlan
@@ -145,9 +144,6 @@ def _data_key(rev: Revision) -> str:
     return json.dumps(rev.data, sort_keys=True, separators=(",", ":"))
 
 
-# What a page shows of a revision is a pure function of its data (revisions never change), so it
-# is computed once per process, keyed by that data: never by row id, which SQLite may reuse.
-@functools.lru_cache(maxsize=64)
 def _rendered(data_key: str) -> dict:
     plan = codec.from_dict(json.loads(data_key))
     findings = check(plan)
@@ -164,21 +160,10 @@ def _rendered(data_key: str) -> dict:
 
 
 def _shared_page(request: HttpRequest, share_id: str, number: int | None) -> HttpResponse:
-    ref = plans.shared_ref(share_id, number)
-    if ref is None:
+    rev = plans.shared_revision(share_id, number)
+    if rev is None:
         raise Http404("No such plan or revision.")
-    number, latest = ref
-
-    def context() -> dict:
-        rev = plans.shared_revision(share_id, number)
-        if rev is None:  # deleted since
-            raise Http404("No such plan or revision.")
-        return _plan_context(rev.saved_plan, rev)
-
-    # The page of a revision is the same for every visitor (revisions never change; the latest
-    # number is in the key for the "latest" mark and the history count).
-    key = ("share", share_id, number, latest)
-    return pagecache.render_same_for_all(request, key, "share/plan.html", context)
+    return render(request, "share/plan.html", _plan_context(rev.saved_plan, rev))
 
 
 @require_GET
