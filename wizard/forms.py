@@ -27,6 +27,7 @@ from wizard.core import rules
 from wizard.core.checks import Finding
 from wizard.core.codec import MAX_INT, MAX_ITEMS
 from wizard.core.plan import (
+    PROVIDERS,
     DB_KINDS,
     FS_GROUP_POLICIES,
     ISSUER_KINDS,
@@ -347,6 +348,11 @@ class ServiceForm(Section):
 
 class RedisForm(ServiceForm):
     port = _int("Port", "Usually 6379.")
+    tls = _bool(
+        "The managed Redis accepts only TLS connections",
+        "In-transit encryption (ElastiCache, Memorystore, Azure Cache with TLS only). The Polyaxon "
+        "chart cannot connect to Redis over TLS, so such a Redis will not work with it.",
+    )
     use_password = _bool(
         "Redis requires a password", "The password lives in the Kubernetes Secret."
     )
@@ -513,6 +519,20 @@ class SchedulingForm(StepForm):
         },
         radio=True,
     )
+    provider = _select(
+        "Where does the cluster run?",
+        PROVIDERS,
+        "On GKE, EKS and AKS the runbook sets each pool's labels and taints on the provider's "
+        "node pool, so nodes added later get them too; elsewhere it labels today's nodes with "
+        "kubectl.",
+        labels={
+            "gke": "Google Kubernetes Engine (GKE)",
+            "eks": "Amazon EKS",
+            "aks": "Azure Kubernetes Service (AKS)",
+            "other": "Another cluster (bare metal, on-premises): kubectl",
+        },
+        radio=True,
+    )
     spread_core = _bool(
         "Spread core replicas across nodes",
         "Prefers a different node for each core replica (pod anti-affinity).",
@@ -544,6 +564,7 @@ class SchedulingForm(StepForm):
         pools = {n: self.parts[n].pool(getattr(d.classes, n)) for n in WORKLOAD_CLASSES}
         scheduling = Scheduling(
             mode=self.answer("mode", d.mode),
+            provider=self.answer("provider", d.provider),
             core=self.parts["core"].pool(d.core),
             workloads=self.parts["workloads"].pool(d.workloads),
             classes=ClassPools(**pools),
@@ -564,6 +585,7 @@ class SchedulingForm(StepForm):
             "release": plan.release,
             "namespace": plan.namespace,
             "mode": s.mode,
+            "provider": s.provider,
             "spread_core": s.spread_core,
             "registry_connection": s.registry_connection,
         }
