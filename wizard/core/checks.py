@@ -7,12 +7,10 @@ of the field it is about, and a message that says how to fix it. Errors block ex
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import rules
-from .parts import remembered
 from .plan import (
     BROKERS,
     DB_KINDS,
@@ -87,18 +85,9 @@ def check(plan: Plan) -> list[Finding]:
     if not report.choice("target_invalid", "target", plan.target, TARGETS, "The target chart"):
         return report.findings
     for area in _AREAS:
-        report.findings.extend(area(plan))
+        area(plan, report)
     order = {s: i for i, s in enumerate(SEVERITIES)}
     return sorted(report.findings, key=lambda f: order[f.severity])
-
-
-def _area(check_fn: Callable[[Plan, _Report], None]) -> Callable[[Plan], tuple[Finding, ...]]:
-    def findings(plan: Plan) -> tuple[Finding, ...]:
-        report = _Report()
-        check_fn(plan, report)
-        return tuple(report.findings)
-
-    return findings
 
 
 def has_errors(findings: list[Finding]) -> bool:
@@ -476,7 +465,7 @@ _ZERO_SIX_FILE_ONLY = ("storage.repos", "storage.upload")
 def _check_storage(plan: Plan, r: _Report) -> None:
     names: dict[str, str] = {}
     for path, store in stores(plan).items():
-        r.findings.extend(_store_findings(plan.target, store, path))
+        _check_store(plan.target, store, path, r)
         if store.name in names:
             r.add(
                 ERROR,
@@ -485,14 +474,6 @@ def _check_storage(plan: Plan, r: _Report) -> None:
                 f"The store name {store.name!r} is already used by {names[store.name]}; names must be unique.",
             )
         names.setdefault(store.name, path)
-
-
-@functools.lru_cache(maxsize=1024)
-def _store_findings(target: str, store: Store, path: str) -> tuple[Finding, ...]:
-    """A store's findings depend on the target chart and nothing else in the plan."""
-    r = _Report()
-    _check_store(target, store, path, r)
-    return tuple(r.findings)
 
 
 def _check_store(target: str, store: Store, path: str, r: _Report) -> None:
@@ -784,15 +765,13 @@ def _check_secrets(plan: Plan, r: _Report) -> None:
         )
 
 
-# Each area of the checks with the plan parts it reads (wizard/core/parts.py): the live preview
-# changes one part per keystroke, and the other areas' findings are found again by their parts.
-_AREAS = (
-    remembered(("target", "release", "namespace"), _area(_check_plan)),
-    remembered(("target", "scheduling"), _area(_check_scheduling)),
-    remembered(("target", "database"), _area(_check_database)),
-    remembered(("target", "components"), _area(_check_components)),
-    remembered(("target", "storage"), _area(_check_storage)),
-    remembered(("target", "tls"), _area(_check_tls)),
-    remembered(("target", "security"), _area(_check_security)),
-    remembered(("target", "secrets"), _area(_check_secrets)),
+_AREAS: tuple[Callable[[Plan, _Report], None], ...] = (
+    _check_plan,
+    _check_scheduling,
+    _check_database,
+    _check_components,
+    _check_storage,
+    _check_tls,
+    _check_security,
+    _check_secrets,
 )
