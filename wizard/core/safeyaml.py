@@ -11,6 +11,7 @@ round trip to JSON (tags, dates, NaN, duplicate or non-string keys).
 from __future__ import annotations
 
 import math
+import re
 
 import yaml
 
@@ -44,6 +45,17 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:merge",
     "tag:yaml.org,2002:value",
 }
+
+
+class SpelledInt(int):
+    """An int the file wrote in another base or form than plain decimal (`0x1538`, `0644`,
+    `1_000`, `1:30`): equal to its value, but `text` keeps the spelling, so a field that expects
+    a plain number can say so instead of taking a value the user did not mean."""
+
+    text: str = ""
+
+
+_DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
 
 
 class YamlRefused(ValueError):
@@ -104,6 +116,14 @@ class _ValuesLoader(_Loader):
             )
         return value
 
+    def construct_yaml_int(self, node):
+        value = super().construct_yaml_int(node)
+        if _DECIMAL.match(node.value):
+            return value
+        spelled = SpelledInt(value)
+        spelled.text = node.value
+        return spelled
+
     def construct_undefined(self, node):
         raise YamlRefused(_tag_message(node.tag), _line(node.start_mark))
 
@@ -118,6 +138,7 @@ def _tag_message(tag: str) -> str:
 
 _ValuesLoader.add_constructor("tag:yaml.org,2002:map", _ValuesLoader.construct_yaml_map)
 _ValuesLoader.add_constructor("tag:yaml.org,2002:float", _ValuesLoader.construct_yaml_float)
+_ValuesLoader.add_constructor("tag:yaml.org,2002:int", _ValuesLoader.construct_yaml_int)
 for _tag in _REFUSED_TAGS:
     _ValuesLoader.add_constructor(_tag, _ValuesLoader.construct_undefined)
 _ValuesLoader.add_constructor(None, _ValuesLoader.construct_undefined)

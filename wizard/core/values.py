@@ -119,6 +119,8 @@ def _toleration(tol: Toleration) -> dict:
         out["value"] = tol.value
     if tol.effect:
         out["effect"] = tol.effect
+    if tol.seconds:
+        out["tolerationSeconds"] = int(tol.seconds) if tol.seconds.isdigit() else tol.seconds
     return out
 
 

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import yaml
+
+from .safeyaml import SpelledInt
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
@@ -36,6 +39,7 @@ def _represent_dict(dumper: yaml.BaseDumper, data: dict) -> yaml.Node:
 
 QuotingDumper.add_representer(str, _represent_str)
 QuotingDumper.add_representer(dict, _represent_dict)
+QuotingDumper.add_representer(SpelledInt, yaml.representer.SafeRepresenter.represent_int)
 
 
 def dump(data: object) -> str:
@@ -48,6 +52,13 @@ def dump(data: object) -> str:
         allow_unicode=True,
         width=4096,
     )
+
+
+def inline(value: object, limit: int = 60) -> str:
+    """A value on one line as YAML writes it (JSON is YAML's flow style): `null`, `false`,
+    `"text"`, `{"a": 1}`; never a Python repr. Cut at `limit` characters."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def comment(text: str) -> str:

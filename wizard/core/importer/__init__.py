@@ -28,7 +28,7 @@ from .detect import detect_target
 from .fixes import fix_nested_scheduling, fix_v2_pitfalls
 from .kept import normalisation_findings, unmanaged, with_kept
 from .migrate import migrate_kept, migration_markdown, migration_store_notes
-from .read import _str, read_v06, read_v2
+from .read import Findings, _str, drop, read_v06, read_v2
 from .secrets import strip_secrets
 from .suggest import key_findings, known_keys
 
@@ -105,7 +105,7 @@ def import_values(values: dict, target: str | None = None, *, owned: bool = Fals
             kept_keys=(), secrets_found=(),
         )  # fmt: skip
     target = target or source
-    findings: list[Finding] = []
+    findings = Findings()
     work = values if owned else copy.deepcopy(values)
     plan_secret = _str(work.get("platformSecret")) or Secrets().name
     secrets_found = strip_secrets(work, plan_secret, findings)
@@ -115,6 +115,8 @@ def import_values(values: dict, target: str | None = None, *, owned: bool = Fals
         plan = read_v2(work, classes, workloads, findings)
     else:
         plan = read_v06(work, classes, findings)
+    for where in findings.wrong:  # a wrong value is an error, never passed through
+        drop(work, where)
     rendered = values_module.to_values(plan)  # plan.kept is still empty
     kept = unmanaged(work, rendered)
     _check_affinity(work, plan, findings)
@@ -125,9 +127,7 @@ def import_values(values: dict, target: str | None = None, *, owned: bool = Fals
             migration = migration_store_notes(plan) + migration
         plan = replace(plan, target=target)
         for note in migration:
-            findings.append(
-                Finding(WARNING, "migration", note.path, f"{note.path}: {note.message}")
-            )
+            findings.append(Finding(WARNING, "migration", note.path, note.message))
     plan = replace(plan, kept=kept, migration=tuple(migration))
     _check_codec_limits(plan)  # first: a file too large for a plan is refused before the rest
     unknown = key_findings(work, source)
@@ -135,7 +135,7 @@ def import_values(values: dict, target: str | None = None, *, owned: bool = Fals
         # What values.to_values(plan) gives now that plan.kept is set, without copying kept.
         exported = with_kept(rendered, kept)
         findings += normalisation_findings(work, exported, findings)
-    findings = unknown + findings
+    findings = unknown + list(findings)
     order = {ERROR: 0, WARNING: 1, INFO: 2}
     findings.sort(key=lambda f: order.get(f.severity, 3))
     return ImportResult(

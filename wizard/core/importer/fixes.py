@@ -63,11 +63,12 @@ def fix_nested_scheduling(values: dict, out: list[Finding]) -> dict[str, Pool]:
         values.pop("nodeSelector")
     if not values["tolerations"]:
         values.pop("tolerations")
-    for name, selector in nested_sel.items():
-        name = _CLASS_ALIASES.get(name, name)
+    for given in nested_sel:
+        name = _CLASS_ALIASES.get(given, given)
         if name in WORKLOAD_CLASSES and name not in classes:
-            tol = nested_tol.get(name)
-            classes[name] = _pool(selector, tol if isinstance(tol, list) else [])
+            classes[name] = _pool(
+                (nested_sel, given, ("nodeSelector",)), (nested_tol, given, ("tolerations",)), out
+            )
     ignored = sorted(set(nested_sel) - {"core", *WORKLOAD_CLASSES, *_CLASS_ALIASES})
     if ignored:
         out.append(
@@ -96,7 +97,8 @@ def fix_v2_pitfalls(values: dict, out: list[Finding]) -> Pool | None:
         dropped.append(path)
         sel = _dict(value).get("nodeSelector")
         if workloads is None and isinstance(sel, dict) and sel:
-            workloads = _pool(sel, _dict(value).get("tolerations"))
+            where = tuple(path.split("."))
+            workloads = _pool((value, "nodeSelector", where), (value, "tolerations", where), out)
     if dropped:
         out.append(
             Finding(

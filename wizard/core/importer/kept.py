@@ -4,6 +4,7 @@ and what the export would change is reported."""
 from __future__ import annotations
 
 from ..checks import INFO, WARNING, Finding
+from ..yamlio import inline
 
 
 def unmanaged(values: object, managed: object) -> object:
@@ -43,8 +44,7 @@ def with_kept(rendered: dict, kept: dict) -> dict:
 
 
 def _short(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return inline(value)
 
 
 _MAX_DIFF_FINDINGS = 60
@@ -57,13 +57,15 @@ def _diff(before: object, after: object, path: str, out: list[tuple[str, str, st
         for key in list(before) + [k for k in after if k not in before]:
             at = f"{path}.{key}" if path else str(key)
             if key not in after:
-                out.append(("value_dropped", at, f"{_short(before[key])} is not written back."))
+                out.append(
+                    ("value_dropped", at, f"The value {_short(before[key])} is not written back.")
+                )
             elif key not in before:
-                out.append(("value_added", at, f"the export adds {_short(after[key])}."))
+                out.append(("value_added", at, f"The export adds {_short(after[key])}."))
             else:
                 _diff(before[key], after[key], at, out)
     elif before != after:
-        out.append(("value_changed", path, f"{_short(before)} becomes {_short(after)}."))
+        out.append(("value_changed", path, f"The value {_short(before)} becomes {_short(after)}."))
 
 
 def normalisation_findings(before: dict, after: dict, explained: list[Finding]) -> list[Finding]:
@@ -77,7 +79,7 @@ def normalisation_findings(before: dict, after: dict, explained: list[Finding]) 
         if any(path == c or path.startswith(c + ".") or c.startswith(path + ".") for c in covered):
             continue
         severity = INFO if code == "value_added" else WARNING
-        out.append(Finding(severity, code, path, f"{path}: {message}"))
+        out.append(Finding(severity, code, path, message))
     if len(out) > _MAX_DIFF_FINDINGS:
         rest = len(out) - _MAX_DIFF_FINDINGS
         out = out[:_MAX_DIFF_FINDINGS] + [

@@ -9,6 +9,7 @@ from ..plan import (
     MigrationNote,
     Plan,
 )
+from ..yamlio import inline
 from .read import _pop
 from .suggest import known_keys
 
@@ -90,7 +91,7 @@ def migration_store_notes(plan: Plan) -> list[MigrationNote]:
     notes = [
         MigrationNote(
             "persistence.outputs",
-            f"became the v2 artifacts store {st.artifacts.name!r}, which also holds the logs.",
+            f"became the v2 artifacts store {inline(st.artifacts.name)}, which also holds the logs.",
         ),
         MigrationNote(
             "persistence.logs",

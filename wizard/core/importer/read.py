@@ -25,6 +25,61 @@ from ..plan import (
     Tls,
     Toleration,
 )
+from ..safeyaml import SpelledInt
+from ..yamlio import inline
+
+
+class Findings(list):
+    """The import's findings, and where the file holds a wrong value: those places are dropped
+    from the kept values (never passed through to the chart) once the plan is read."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.wrong: list[tuple] = []
+
+
+def show_path(where: tuple) -> str:
+    """("tolerations", 1, "tolerationSeconds") -> "tolerations[1].tolerationSeconds"."""
+    out = ""
+    for part in where:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+_EXPECTED = {
+    "expected_text": "text",
+    "expected_integer": "a whole number",
+    "expected_boolean": "true or false",
+    "expected_mapping": "a mapping (key: value)",
+    "expected_list": "a list (- item)",
+}
+
+
+def _wrong(out: list, code: str, where: tuple, value: object, detail: str = "") -> None:
+    shown = value.text if isinstance(value, SpelledInt) else inline(value)
+    expected = detail or f"expected {_EXPECTED[code]}"
+    out.append(
+        Finding(ERROR, code, show_path(where), f"{expected}, found {shown}; the chart would not "
+                "read it as meant. Fix it in the file or in the wizard (the plan has the default).")
+    )  # fmt: skip
+    if isinstance(out, Findings):
+        out.wrong.append(where)
+
+
+def drop(values: dict, where: tuple) -> None:
+    """Remove the value at `where` (keys and list indexes) if it is there."""
+    node: object = values
+    for part in where[:-1]:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            return
+    if isinstance(node, dict):
+        node.pop(where[-1], None)
+    elif isinstance(node, list) and isinstance(where[-1], int) and where[-1] < len(node):
+        node[where[-1]] = None  # keep the other items where they are
 
 
 def _dict(value: object) -> dict:
@@ -48,11 +103,74 @@ def _str(value: object, default: str = "") -> str:
     return default
 
 
+def text(node: dict, key: str, where: tuple, out: list, default: str = "") -> str:
+    """`node[key]` as text (a number is read as its digits); anything else is an error at
+    `where + key`. Absent or null: the default."""
+    value = node.get(key)
+    if value is None:
+        return default
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool | SpelledInt):
+        return str(value)
+    _wrong(out, "expected_text", (*where, key), value)
+    return default
+
+
+def integer(node: dict, key: str, where: tuple, out: list, default: int, low: int = 0,
+            high: int = 2**31 - 1) -> int:  # fmt: skip
+    """`node[key]` as a plain decimal whole number in [low, high]; anything else is an error."""
+    value = node.get(key)
+    if value is None:
+        return default
+    if isinstance(value, SpelledInt):
+        _wrong(out, "expected_integer", (*where, key), value, "expected a plain decimal number")
+    elif isinstance(value, bool) or not isinstance(value, int):
+        _wrong(out, "expected_integer", (*where, key), value)
+    elif not low <= value <= high:
+        _wrong(out, "out_of_range", (*where, key), value, f"expected a number from {low} to {high}")
+    else:
+        return value
+    return default
+
+
+def port(node: dict, key: str, where: tuple, out: list, default: int) -> int:
+    return integer(node, key, where, out, default, 1, 65535)
+
+
+def flag(node: dict, key: str, where: tuple, out: list, default: bool) -> bool:
+    value = node.get(key)
+    if value is None:
+        return default
+    if isinstance(value, bool):
+        return value
+    _wrong(out, "expected_boolean", (*where, key), value)
+    return default
+
+
+def mapping(node: dict, key: str, where: tuple, out: list) -> dict:
+    value = node.get(key)
+    if value is None:
+        return {}
+    if isinstance(value, dict):
+        return value
+    _wrong(out, "expected_mapping", (*where, key), value)
+    return {}
+
+
+def items(node: dict, key: str, where: tuple, out: list) -> list:
+    value = node.get(key)
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    _wrong(out, "expected_list", (*where, key), value)
+    return []
+
+
 def _int(value: object, default: int) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
     return default
 
 
@@ -76,29 +194,33 @@ def _pop(values: dict, path: str) -> object:
 # --- scheduling ----------------------------------------------------------------------------
 
 
-def _labels(selector: object) -> tuple[Label, ...]:
-    return tuple(
-        Label(str(k), _str(v))
-        for k, v in _dict(selector).items()
-        if not isinstance(v, (dict, list))
-    )
+def _labels(node: dict, key: str, where: tuple, out: list) -> tuple[Label, ...]:
+    """A nodeSelector: label keys to text values (Kubernetes reads a map of strings)."""
+    selector = mapping(node, key, where, out)
+    return tuple(Label(str(k), text(selector, k, (*where, key), out)) for k in selector)
 
 
-def _toleration(item: object) -> Toleration | None:
+def _toleration(item: object, where: tuple, out: list) -> Toleration | None:
     if not isinstance(item, dict):
+        _wrong(out, "expected_mapping", where, item)
         return None
+    seconds = item.get("tolerationSeconds")
     return Toleration(
-        key=_str(item.get("key")),
-        operator=_str(item.get("operator"), "Equal") or "Equal",
-        value=_str(item.get("value")),
-        effect=_str(item.get("effect")),
+        key=text(item, "key", where, out),
+        operator=text(item, "operator", where, out, "Equal") or "Equal",
+        value=text(item, "value", where, out),
+        effect=text(item, "effect", where, out),
+        seconds="" if seconds is None else str(integer(item, "tolerationSeconds", where, out, 0)),
     )
 
 
-def _pool(selector: object, tolerations: object) -> Pool:
-    labels = _labels(selector)
-    items = tolerations if isinstance(tolerations, list) else []
-    tols = tuple(t for t in map(_toleration, items) if t is not None)
+def _pool(selector: tuple, tolerations: tuple, out: list) -> Pool:
+    """A pool from (node, key, where) of its nodeSelector and of its tolerations."""
+    labels = _labels(*selector, out)
+    node, key, where = tolerations
+    listed = items(node, key, where, out)
+    found = (_toleration(item, (*where, key, i), out) for i, item in enumerate(listed))
+    tols = tuple(t for t in found if t is not None)
     taint = False
     if labels:
         own = Toleration(labels[0].key, "Equal", labels[0].value, "NoSchedule")
@@ -109,8 +231,10 @@ def _pool(selector: object, tolerations: object) -> Pool:
     return Pool(labels=labels, tolerations=tols, taint=taint)
 
 
-def _scheduling(values: dict, classes: dict[str, Pool], workloads: Pool | None) -> Scheduling:
-    core = _pool(values.get("nodeSelector"), values.get("tolerations"))
+def _scheduling(
+    values: dict, classes: dict[str, Pool], workloads: Pool | None, out: list
+) -> Scheduling:
+    core = _pool((values, "nodeSelector", ()), (values, "tolerations", ()), out)
     spread = values.get("affinity") == _spread_affinity()
     base = Scheduling()
     if classes:
@@ -133,44 +257,51 @@ _AZURE = re.compile(r"wasbs://([^@]*)@([^@./]*)\.blob\.core\.windows\.net/\Z")
 
 
 def _bucket(kind: str, url: object) -> tuple[str, str] | None:
-    """(bucket, account) from a bucket URL, or None if it is not that kind's URL."""
+    """(bucket, account) from a bucket URL, or None if it is not that kind's URL. Polyaxon
+    writes `s3://name/` as readily as `s3://name`: the trailing slash is dropped."""
     if not isinstance(url, str):
         return None
     if kind == "azure":
-        match = _AZURE.match(url)
+        match = _AZURE.match(url if url.endswith("/") else url + "/")
         return (match.group(1), match.group(2)) if match else None
     prefix = {"s3": "s3://", "gcs": "gs://"}[kind]
-    return (url[len(prefix) :], "") if url.startswith(prefix) else None
+    if not url.startswith(prefix):
+        return None
+    name = url[len(prefix) :]
+    return (name[:-1] if name.endswith("/") and "/" not in name[:-1] else name), ""
 
 
 _V2_KINDS = {"s3": "s3", "gcs": "gcs", "wasb": "azure", "volume_claim": "claim",
              "host_path": "host-path"}  # fmt: skip
 
 
-def _store_from_connection(conn: object) -> Store | None:
-    if not isinstance(conn, dict) or not isinstance(conn.get("name"), str):
+def _store_from_connection(conn: object, where: tuple, out: list) -> Store | None:
+    if not isinstance(conn, dict):
+        _wrong(out, "expected_mapping", where, conn)
         return None
-    kind = _V2_KINDS.get(conn["kind"]) if isinstance(conn.get("kind"), str) else None
-    schema = _dict(conn.get("schema"))
-    if kind is None:
+    name = text(conn, "name", where, out)
+    kind = _V2_KINDS.get(text(conn, "kind", where, out))
+    schema = mapping(conn, "schema", where, out)
+    if kind is None or not name:
         return None
+    at = (*where, "schema")
     if kind in ("s3", "gcs", "azure"):
-        parsed = _bucket(kind, schema.get("bucket"))
+        parsed = _bucket(kind, text(schema, "bucket", at, out))
         if parsed is None:
             return None
-        secret = _str(_get(conn, "secret.name"))
-        return Store(name=conn["name"], kind=kind, bucket=parsed[0], account=parsed[1],
-                     secret=secret)  # fmt: skip
+        secret = text(mapping(conn, "secret", where, out), "name", (*where, "secret"), out)
+        return Store(name=name, kind=kind, bucket=parsed[0], account=parsed[1], secret=secret)
     key = "volumeClaim" if kind == "claim" else "hostPath"
-    if not isinstance(schema.get(key), str):
+    value = text(schema, key, at, out)
+    if not value:
         return None
     return Store(
-        name=conn["name"],
+        name=name,
         kind=kind,
-        claim=schema[key] if kind == "claim" else "",
-        host_path=schema[key] if kind == "host-path" else "",
-        mount_path=_str(schema.get("mountPath")),
-        read_only=_bool(schema.get("readOnly"), False),
+        claim=value if kind == "claim" else "",
+        host_path=value if kind == "host-path" else "",
+        mount_path=text(schema, "mountPath", at, out),
+        read_only=flag(schema, "readOnly", at, out, False),
     )
 
 
@@ -190,7 +321,7 @@ def _v2_storage(values: dict, out: list[Finding]) -> tuple[Storage, str]:
     if raw is None:
         artifacts = _DEFAULT_V2_ARTIFACTS
     else:
-        artifacts = _store_from_connection(raw)
+        artifacts = _store_from_connection(raw, ("artifactsStore",), out)
         if artifacts is None:
             out.append(
                 Finding(
@@ -205,14 +336,15 @@ def _v2_storage(values: dict, out: list[Finding]) -> tuple[Storage, str]:
             artifacts = Store(name=_str(_dict(raw).get("name"), "artifacts"))
     registry = ""
     data: tuple[Store, ...] = ()
-    conns = values.get("connections")
-    if isinstance(conns, list) and conns:
+    conns = items(values, "connections", (), out)
+    if conns:
         for conn in conns:
             if isinstance(conn, dict) and conn.get("kind") == "registry" and not registry:
                 registry = _str(conn.get("name"))
         parsed = []
-        for conn in conns:  # stops at the first connection the wizard would not write alike
-            store = _store_from_connection(conn)
+        quiet: list = []  # a connection the wizard does not manage is kept, not judged
+        for i, conn in enumerate(conns):  # stops at the first one the wizard would not write alike
+            store = _store_from_connection(conn, ("connections", i), quiet)
             if store is None or not _renders_same(store, conn):
                 break
             parsed.append(store)
@@ -239,38 +371,49 @@ _V06_DEFAULTS = {
 }  # fmt: skip
 
 
-def _store_from_entity(name: str, entity: object, default: Store) -> Store:
-    if not isinstance(entity, dict):
+def _store_from_entity(name: str, entity: object, default: Store, where: tuple,
+                       out: list) -> Store:  # fmt: skip
+    if entity is None:
         return default
-    common = {"name": name, "mount_path": _str(entity.get("mountPath")),
-              "read_only": _bool(entity.get("readOnly"), False)}  # fmt: skip
-    kind = entity.get("store")
+    if not isinstance(entity, dict):
+        _wrong(out, "expected_mapping", where, entity)
+        return default
+    common = {"name": name, "mount_path": text(entity, "mountPath", where, out),
+              "read_only": flag(entity, "readOnly", where, out, False)}  # fmt: skip
+    kind = text(entity, "store", where, out)
     if kind in ("s3", "gcs", "azure"):
-        parsed = _bucket(kind, entity.get("bucket")) or (_str(entity.get("bucket")), "")
+        bucket = text(entity, "bucket", where, out)
+        parsed = _bucket(kind, bucket) or (bucket, "")
         return Store(**common, kind=kind, bucket=parsed[0], account=parsed[1],
-                     secret=_str(entity.get("secret")), secret_key=_str(entity.get("secretKey")))  # fmt: skip
-    if isinstance(entity.get("existingClaim"), str):
-        return Store(**common, kind="claim", claim=entity["existingClaim"])
-    if isinstance(entity.get("hostPath"), str):
-        return Store(**common, kind="host-path", host_path=_str(entity["hostPath"]))
+                     secret=text(entity, "secret", where, out),
+                     secret_key=text(entity, "secretKey", where, out))  # fmt: skip
+    claim = text(entity, "existingClaim", where, out)
+    if claim:
+        return Store(**common, kind="claim", claim=claim)
+    host_path = text(entity, "hostPath", where, out)
+    if host_path:
+        return Store(**common, kind="host-path", host_path=host_path)
     return replace(default, name=name)
 
 
-def _v06_storage(values: dict) -> Storage:
-    persistence = _dict(values.get("persistence"))
+def _v06_storage(values: dict, out: list) -> Storage:
+    persistence = mapping(values, "persistence", (), out)
+    at = ("persistence",)
     single = {
-        name: _store_from_entity(name, persistence.get(name), _V06_DEFAULTS[name])
+        name: _store_from_entity(name, persistence.get(name), _V06_DEFAULTS[name], (*at, name), out)
         for name in ("logs", "repos", "upload")
     }
-    outputs = _dict(persistence.get("outputs"))
+    outputs = mapping(persistence, "outputs", at, out)
     if outputs:
         name, entity = next(iter(outputs.items()))
-        artifacts = _store_from_entity(name, entity, replace(_V06_DEFAULTS["outputs"], name=name))
+        artifacts = _store_from_entity(
+            name, entity, replace(_V06_DEFAULTS["outputs"], name=name), (*at, "outputs", name), out
+        )
     else:
         artifacts = _V06_DEFAULTS["outputs"]
     data = tuple(
-        _store_from_entity(name, entity, Store(name=name))
-        for name, entity in _dict(persistence.get("data")).items()
+        _store_from_entity(name, entity, Store(name=name), (*at, "data", name), out)
+        for name, entity in mapping(persistence, "data", at, out).items()
     )
     return Storage(artifacts=artifacts, data=data, **single)
 
@@ -281,67 +424,110 @@ _CLUSTER_ISSUER = "cert-manager.io/cluster-issuer"
 _ISSUER = "cert-manager.io/issuer"
 
 
-def _tls(values: dict, target: str) -> Tls:
-    ingress = _dict(values.get("ingress"))
-    annotations = _dict(ingress.get("annotations"))
-    service_type = (
-        _str(_get(values, "gateway.service.type"), "ClusterIP")
-        if target == "v2"
-        else _str(values.get("serviceType"), "LoadBalancer")
-    )
+def _tls(values: dict, target: str, out: list) -> Tls:
+    ingress = mapping(values, "ingress", (), out)
+    at = ("ingress",)
+    annotations = mapping(ingress, "annotations", at, out)
+    if target == "v2":
+        service = mapping(mapping(values, "gateway", (), out), "service", ("gateway",), out)
+        service_type = text(service, "type", ("gateway", "service"), out, "ClusterIP")
+    else:
+        service_type = text(values, "serviceType", (), out, "LoadBalancer")
     base = Tls()
-    tls_list = ingress.get("tls") if isinstance(ingress.get("tls"), list) else []
-    first = _dict(tls_list[0]) if tls_list else {}
-    if ingress.get("enabled") is True:
-        host = _str(ingress.get("hostName"))
+    tls_list = items(ingress, "tls", at, out)
+    first = tls_list[0] if tls_list else {}
+    if not isinstance(first, dict):
+        _wrong(out, "expected_mapping", (*at, "tls", 0), first)
+        first = {}
+    if flag(ingress, "enabled", at, out, False):
+        host = text(ingress, "hostName", at, out)
         if target == "v2":
-            klass = _str(ingress.get("className"))
+            klass = text(ingress, "className", at, out)
         else:
-            klass = _str(annotations.get("kubernetes.io/ingress.class"))
+            klass = text(annotations, "kubernetes.io/ingress.class", (*at, "annotations"), out)
         if _CLUSTER_ISSUER in annotations or _ISSUER in annotations:
             kind = "ClusterIssuer" if _CLUSTER_ISSUER in annotations else "Issuer"
-            issuer = _str(annotations.get(_CLUSTER_ISSUER if kind == "ClusterIssuer" else _ISSUER))
+            issuer = text(
+                annotations,
+                _CLUSTER_ISSUER if kind == "ClusterIssuer" else _ISSUER,
+                (*at, "annotations"),
+                out,
+            )
             mode = "cert-manager"
         else:
             kind, issuer = base.issuer_kind, base.issuer
             mode = "existing-secret" if tls_list else "none"
-        secret = _str(first.get("secretName"), base.secret_name) if tls_list else base.secret_name
+        secret = (
+            text(first, "secretName", (*at, "tls", 0), out, base.secret_name)
+            if tls_list
+            else base.secret_name
+        )
         return Tls(ingress=True, host=host, ingress_class=klass, mode=mode, issuer=issuer,
                    issuer_kind=kind, secret_name=secret, service_type=service_type)  # fmt: skip
-    host = _str(values.get("hostName"))
-    ssl = _dict(values.get("ssl"))
-    if target == "v0.6" and ssl.get("enabled") is True:
-        secret = _str(ssl.get("secretName"), base.secret_name)
-        return Tls(ingress=False, host=host, ingress_class="", mode="existing-secret",
-                   secret_name=secret, service_type=service_type)  # fmt: skip
+    host = text(values, "hostName", (), out)
+    if target == "v0.6":
+        ssl = mapping(values, "ssl", (), out)
+        if flag(ssl, "enabled", ("ssl",), out, False):
+            secret = text(ssl, "secretName", ("ssl",), out, base.secret_name)
+            return Tls(ingress=False, host=host, ingress_class="", mode="existing-secret",
+                       secret_name=secret, service_type=service_type)  # fmt: skip
     return Tls(ingress=False, host=host, ingress_class="", mode="none", service_type=service_type)
 
 
 # --- the two readers -----------------------------------------------------------------------
 
+_EXT = ("externalServices",)
 
-def _external_database(ext: dict, conn_max_age: int, **extra) -> Database:
+
+def _external(values: dict, name: str, out: list) -> dict:
+    return mapping(mapping(values, "externalServices", (), out), name, _EXT, out)
+
+
+def _external_database(ext: dict, conn_max_age: int, out: list, **extra) -> Database:
     """externalServices.postgresql as the plan's external database (both charts spell it alike)."""
+    at = (*_EXT, "postgresql")
     return Database(
         kind="external",
-        host=_str(ext.get("host")),
-        port=_int(ext.get("port"), 5432),
-        name=_str(ext.get("database"), "polyaxon"),
-        user=_str(ext.get("user"), "polyaxon"),
-        conn_max_age=_int(ext.get("connMaxAge"), conn_max_age),
+        host=text(ext, "host", at, out),
+        port=port(ext, "port", at, out, 5432),
+        name=text(ext, "database", at, out, "polyaxon"),
+        user=text(ext, "user", at, out, "polyaxon"),
+        conn_max_age=integer(ext, "connMaxAge", at, out, conn_max_age),
         **extra,
     )
 
 
+def _redis(values: dict, in_cluster: bool, use_password: bool, out: list) -> Redis:
+    ext = _external(values, "redis", out)
+    at = (*_EXT, "redis")
+    return Redis(
+        kind="in-cluster" if in_cluster else "external",
+        host=text(ext, "host", at, out),
+        port=port(ext, "port", at, out, 6379),
+        use_password=use_password if in_cluster else flag(ext, "usePassword", at, out, False),
+    )
+
+
+def _rabbitmq(values: dict, in_cluster: bool, user: str, out: list) -> RabbitMQ:
+    ext = _external(values, "rabbitmq", out)
+    at = (*_EXT, "rabbitmq")
+    return RabbitMQ(
+        kind="in-cluster" if in_cluster else "external",
+        host=text(ext, "host", at, out),
+        port=port(ext, "port", at, out, 5672),
+        user=user if in_cluster else text(ext, "user", at, out, "polyaxon"),
+    )
+
+
 def read_v2(values: dict, classes: dict[str, Pool], workloads: Pool | None,
-             out: list[Finding]) -> Plan:  # fmt: skip
-    pg = _dict(values.get("postgresql"))
-    ext = _dict(_get(values, "externalServices.postgresql"))
-    if pg.get("enabled", True) is False:
+            out: list[Finding]) -> Plan:  # fmt: skip
+    pg = mapping(values, "postgresql", (), out)
+    ext = _external(values, "postgresql", out)
+    if not flag(pg, "enabled", ("postgresql",), out, True):
         # v2 chart defaults: connMaxAge 0; an unset sslmode means libpq's "prefer".
-        database = _external_database(
-            ext, conn_max_age=0, sslmode=_str(_get(ext, "options.sslmode"), "prefer")
-        )
+        options = mapping(ext, "options", (*_EXT, "postgresql"), out)
+        sslmode = text(options, "sslmode", (*_EXT, "postgresql", "options"), out, "prefer")
+        database = _external_database(ext, 0, out, sslmode=sslmode)
     else:
         if ext.get("host"):
             out.append(
@@ -354,56 +540,51 @@ def read_v2(values: dict, classes: dict[str, Pool], workloads: Pool | None,
                     "the external database in the wizard to use your host.",
                 )
             )
-        persistence = _dict(_get(pg, "primary.persistence"))
+        auth = mapping(pg, "auth", ("postgresql",), out)
+        primary = mapping(pg, "primary", ("postgresql",), out)
+        persistence = mapping(primary, "persistence", ("postgresql", "primary"), out)
+        at = ("postgresql", "primary", "persistence")
         database = Database(
             kind="in-cluster",
-            user=_str(_get(pg, "auth.username"), "polyaxon"),
-            name=_str(_get(pg, "auth.database"), "polyaxon"),
-            size=_str(persistence.get("size"), "8Gi"),
-            storage_class=_str(persistence.get("storageClass")),
+            user=text(auth, "username", ("postgresql", "auth"), out, "polyaxon"),
+            name=text(auth, "database", ("postgresql", "auth"), out, "polyaxon"),
+            size=text(persistence, "size", at, out, "8Gi"),
+            storage_class=text(persistence, "storageClass", at, out),
         )
-    redis_in = _get(values, "redis.enabled") is True
-    ext_redis = _dict(_get(values, "externalServices.redis"))
-    rabbit_in = _get(values, "rabbitmq.enabled") is True
-    ext_rabbit = _dict(_get(values, "externalServices.rabbitmq"))
+    redis = mapping(values, "redis", (), out)
+    redis_in = flag(redis, "enabled", ("redis",), out, False)
+    redis_ext = bool(_external(values, "redis", out))
+    redis_auth = mapping(redis, "auth", ("redis",), out)
+    use_password = flag(redis, "usePassword", ("redis",), out, False) or flag(
+        redis_auth, "enabled", ("redis", "auth"), out, False
+    )
+    rabbit = mapping(values, "rabbitmq", (), out)
+    rabbit_in = flag(rabbit, "enabled", ("rabbitmq",), out, False)
+    rabbit_ext = bool(_external(values, "rabbitmq", out))
+    rabbit_auth = mapping(rabbit, "auth", ("rabbitmq",), out)
+    rabbit_user = text(rabbit_auth, "username", ("rabbitmq", "auth"), out, "polyaxon")
     components = Components(
-        scheduler=_get(values, "scheduler.enabled") is True,
-        broker=_str(values.get("broker"), "redis"),
-        redis=Redis(
-            kind="in-cluster" if redis_in or not ext_redis else "external",
-            host=_str(ext_redis.get("host")),
-            port=_int(ext_redis.get("port"), 6379),
-            use_password=(
-                _get(values, "redis.usePassword") is True
-                or _get(values, "redis.auth.enabled") is True
-                if redis_in or not ext_redis
-                else _bool(ext_redis.get("usePassword"), False)
-            ),
+        scheduler=flag(
+            mapping(values, "scheduler", (), out), "enabled", ("scheduler",), out, False
         ),
-        rabbitmq=RabbitMQ(
-            kind="in-cluster" if rabbit_in or not ext_rabbit else "external",
-            host=_str(ext_rabbit.get("host")),
-            port=_int(ext_rabbit.get("port"), 5672),
-            user=_str(
-                _get(values, "rabbitmq.auth.username")
-                if rabbit_in or not ext_rabbit
-                else ext_rabbit.get("user"),
-                "polyaxon",
-            ),  # fmt: skip
-        ),
+        broker=text(values, "broker", (), out, "redis"),
+        redis=_redis(values, redis_in or not redis_ext, use_password, out),
+        rabbitmq=_rabbitmq(values, rabbit_in or not rabbit_ext, rabbit_user, out),
     )
     storage, registry = _v2_storage(values, out)
-    sc = _dict(values.get("securityContext"))
+    sc = mapping(values, "securityContext", (), out)
+    at = ("securityContext",)
+    gid = integer(sc, "runAsGroup", at, out, 2222)
     security = Security(
-        enabled=sc.get("enabled") is True,
-        uid=_int(sc.get("runAsUser"), 2222),
-        gid=_int(sc.get("runAsGroup"), 2222),
-        fs_group=_int(sc.get("fsGroup"), 2222),
-        fs_group_change_policy=_str(sc.get("fsGroupChangePolicy")),
-        allow_privilege_escalation=_bool(sc.get("allowPrivilegeEscalation"), False),
-        run_as_non_root=_bool(sc.get("runAsNonRoot"), True),
+        enabled=flag(sc, "enabled", at, out, False),
+        uid=integer(sc, "runAsUser", at, out, 2222),
+        gid=gid,
+        fs_group=integer(sc, "fsGroup", at, out, gid),  # unset or wrong: the guide's gid
+        fs_group_change_policy=text(sc, "fsGroupChangePolicy", at, out),
+        allow_privilege_escalation=flag(sc, "allowPrivilegeEscalation", at, out, False),
+        run_as_non_root=flag(sc, "runAsNonRoot", at, out, True),
     )
-    scheduling = replace(_scheduling(values, classes, workloads), registry_connection=registry)
+    scheduling = replace(_scheduling(values, classes, workloads, out), registry_connection=registry)
     return Plan(
         target="v2",
         release=Plan().release,
@@ -411,78 +592,66 @@ def read_v2(values: dict, classes: dict[str, Pool], workloads: Pool | None,
         database=database,
         components=components,
         storage=storage,
-        tls=_tls(values, "v2"),
+        tls=_tls(values, "v2", out),
         security=security,
-        secrets=_secrets(values, "v2"),
+        secrets=_secrets(values, "v2", out),
     )
 
 
-def _secrets(values: dict, target: str) -> Secrets:
-    user = _dict(values.get("user"))
-    name = _str(values.get("platformSecret"), Secrets().name) if target == "v2" else ""
+def _secrets(values: dict, target: str, out: list) -> Secrets:
+    user = mapping(values, "user", (), out)
+    name = text(values, "platformSecret", (), out, Secrets().name) if target == "v2" else ""
     return Secrets(
         name=name if target == "v2" else Secrets().name,
-        admin_user=_str(user.get("username"), "rootuser" if target == "v2" else "root"),
-        admin_email=_str(user.get("email")),
+        admin_user=text(user, "username", ("user",), out, "rootuser" if target == "v2" else "root"),
+        admin_email=text(user, "email", ("user",), out),
     )
 
 
 def read_v06(values: dict, classes: dict[str, Pool], out: list[Finding]) -> Plan:
-    pg = _dict(values.get("postgresql"))
-    ext = _dict(_get(values, "externalServices.postgresql"))
-    if pg.get("enabled", True) is False:
-        database = _external_database(ext, conn_max_age=60)  # 0.6 chart default connMaxAge
+    pg = mapping(values, "postgresql", (), out)
+    ext = _external(values, "postgresql", out)
+    if not flag(pg, "enabled", ("postgresql",), out, True):
+        database = _external_database(ext, 60, out)  # 0.6 chart default connMaxAge
     else:
-        persistence = _dict(pg.get("persistence"))
+        persistence = mapping(pg, "persistence", ("postgresql",), out)
+        at = ("postgresql", "persistence")
         database = Database(
             kind="in-cluster",
-            user=_str(pg.get("postgresqlUsername"), "polyaxon"),
-            name=_str(pg.get("postgresqlDatabase"), "polyaxon"),
-            size=_str(persistence.get("size"), "2Gi"),
-            storage_class=_str(persistence.get("storageClass")),
+            user=text(pg, "postgresqlUsername", ("postgresql",), out, "polyaxon"),
+            name=text(pg, "postgresqlDatabase", ("postgresql",), out, "polyaxon"),
+            size=text(persistence, "size", at, out, "2Gi"),
+            storage_class=text(persistence, "storageClass", at, out),
         )
-    redis_in = _get(values, "redis.enabled", True) is not False
-    ext_redis = _dict(_get(values, "externalServices.redis"))
-    rabbit_in = _get(values, "rabbitmq-ha.enabled", True) is not False
-    ext_rabbit = _dict(_get(values, "externalServices.rabbitmq"))
-    broker = values.get("broker")
+    redis = mapping(values, "redis", (), out)
+    redis_in = flag(redis, "enabled", ("redis",), out, True)
+    rabbit = mapping(values, "rabbitmq-ha", (), out)
+    rabbit_in = flag(rabbit, "enabled", ("rabbitmq-ha",), out, True)
+    rabbit_user = text(rabbit, "rabbitmqUsername", ("rabbitmq-ha",), out, "polyaxon")
+    broker = text(values, "broker", (), out)
     components = Components(
         scheduler=False,
         # Anything but "redis" (the chart default is unset) selects the AMQP broker.
         broker="redis" if broker == "redis" else "rabbitmq",
-        redis=Redis(
-            kind="in-cluster" if redis_in else "external",
-            host=_str(ext_redis.get("host")),
-            port=_int(ext_redis.get("port"), 6379),
-            use_password=_bool(
-                _get(values, "redis.usePassword") if redis_in else ext_redis.get("usePassword"),
-                False,
-            ),
-        ),
-        rabbitmq=RabbitMQ(
-            kind="in-cluster" if rabbit_in else "external",
-            host=_str(ext_rabbit.get("host")),
-            port=_int(ext_rabbit.get("port"), 5672),
-            user=_str(
-                _get(values, "rabbitmq-ha.rabbitmqUsername")
-                if rabbit_in
-                else ext_rabbit.get("user"),
-                "polyaxon",
-            ),
-        ),
+        redis=_redis(values, redis_in, flag(redis, "usePassword", ("redis",), out, False), out),
+        rabbitmq=_rabbitmq(values, rabbit_in, rabbit_user, out),
     )
-    sc = _dict(values.get("securityContext"))
-    gid = _int(sc.get("group"), 2222)
+    sc = mapping(values, "securityContext", (), out)
+    at = ("securityContext",)
+    gid = integer(sc, "group", at, out, 2222)
     security = Security(
-        enabled=sc.get("enabled") is True, uid=_int(sc.get("user"), 2222), gid=gid, fs_group=gid
+        enabled=flag(sc, "enabled", at, out, False),
+        uid=integer(sc, "user", at, out, 2222),
+        gid=gid,
+        fs_group=gid,
     )
     return Plan(
         target="v0.6",
-        scheduling=_scheduling(values, classes, None),
+        scheduling=_scheduling(values, classes, None, out),
         database=database,
         components=components,
-        storage=_v06_storage(values),
-        tls=_tls(values, "v0.6"),
+        storage=_v06_storage(values, out),
+        tls=_tls(values, "v0.6", out),
         security=security,
-        secrets=_secrets(values, "v0.6"),
+        secrets=_secrets(values, "v0.6", out),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..checks import WARNING, Finding
+from ..yamlio import inline
 
 # chart path -> key of the plan's Secret that should hold it (see credentials.py)
 SECRET_PATHS = {
@@ -72,7 +73,7 @@ def strip_secrets(values: dict, plan_secret: str, out: list[Finding]) -> list[st
                 found.append(path)
                 env = SECRET_PATHS.get(path, "")
                 where = (
-                    f"put it in the Kubernetes Secret {plan_secret!r} under the key {env} "
+                    f"put it in the Kubernetes Secret {inline(plan_secret)} under the key {env} "
                     "(RUNBOOK.md creates that Secret from environment variables)"
                     if env
                     else "keep it in a Kubernetes Secret and pass it at install time "
