@@ -85,7 +85,7 @@ def test_a_body_over_the_cap_is_413(api):
 
 
 def test_an_ambiguous_target_is_422_naming_the_parameter(api):
-    response = post(api, "limitResources: true\n")
+    response = post(api, "gateway: {replicas: 1}\napi: {replicas: 1}\n")
     assert response.status_code == 422
     body = response.json()
     assert body["error"] == "target_ambiguous" and "?target=v2" in body["message"]

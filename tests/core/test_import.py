@@ -58,10 +58,15 @@ def test_the_guides_file_is_detected_as_v06():
     assert imp(V06_GUIDE).detected == "v0.6"
 
 
-def test_a_file_with_only_shared_keys_is_ambiguous():
-    result = imp("nodeSelector: {polyaxon: core}\nlimitResources: true\n")
+def test_a_file_with_keys_of_both_charts_is_ambiguous():
+    result = imp("gateway: {replicas: 1}\napi: {replicas: 1}\n")
     assert result.ambiguous and result.plan is None
     assert "target_ambiguous" in codes(result)
+
+
+def test_a_file_with_only_shared_keys_is_read_as_v2_with_a_warning():
+    result = imp("nodeSelector: {polyaxon: core}\nlimitResources: true\n")
+    assert result.plan.target == "v2" and "target_assumed_v2" in codes(result)
 
 
 def test_an_ambiguous_file_imports_when_the_target_is_given():

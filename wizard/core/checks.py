@@ -284,6 +284,21 @@ def _check_toleration(tol, at: str, r: _Report) -> None:
             rules.label_value_problem(tol.value),
             "The toleration value",
         )
+    if tol.seconds and not tol.seconds.isdigit():
+        r.add(
+            ERROR,
+            "toleration_seconds_invalid",
+            f"{at}.seconds",
+            "tolerationSeconds is a whole number of seconds, e.g. 300.",
+        )
+    elif tol.seconds and tol.effect != "NoExecute":
+        # Kubernetes' API validation: tolerationSeconds only means something for NoExecute.
+        r.add(
+            ERROR,
+            "toleration_seconds_without_no_execute",
+            f"{at}.seconds",
+            "tolerationSeconds applies only to the NoExecute effect: set that effect or clear it.",
+        )
 
 
 def _tolerates(pool: Pool, taint) -> bool:
@@ -545,6 +560,9 @@ def _check_store(target: str, store: Store, path: str, r: _Report) -> None:
             rules.absolute_path_problem(store.host_path),
             "The host path",
         )
+        danger = rules.dangerous_host_path(store.host_path)
+        if danger:
+            r.add(ERROR, "host_path_dangerous", f"{path}.host_path", danger)
         r.add(
             WARNING,
             "temporary_storage",
@@ -590,6 +608,15 @@ def _check_tls(plan: Plan, r: _Report) -> None:
                 rules.hostname_problem(tls.host, allow_ip=False, allow_wildcard=True),
                 "The host",
             )
+            if tls.host.startswith("*"):
+                r.add(
+                    ERROR,
+                    "ingress_host_wildcard",
+                    "tls.host",
+                    "The platform's address must be one concrete name (polyaxon.example.com): "
+                    "a wildcard host routes every matching name to Polyaxon, and the API and "
+                    "its links need one address.",
+                )
         if tls.ingress_class:
             r.rule(
                 "ingress_class_invalid",

@@ -204,3 +204,43 @@ def _is_ip(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# Host paths whose mount hands a pod the node itself, not storage: (path, what it is, whether
+# everything below it is as dangerous).
+_SOCKET = "the container runtime's socket (root on the node)"
+_DANGEROUS_HOST_PATHS = (
+    ("/", "the node's whole root filesystem", False),
+    ("/etc", "the node's configuration (users, kubelet and runtime config)", True),
+    ("/proc", "the node's processes and kernel settings", True),
+    ("/sys", "the node's kernel and devices", True),
+    ("/dev", "the node's devices", True),
+    ("/boot", "the node's kernel and boot loader", True),
+    ("/root", "the node's root user's home", True),
+    ("/var/lib/kubelet", "the kubelet's directory (every pod's volumes and secrets)", True),
+    ("/var/lib/docker", "the container runtime's storage", True),
+    ("/var/lib/containerd", "the container runtime's storage", True),
+    ("/run", "the node's runtime state, with the container runtime's socket", False),
+    ("/var/run", "the node's runtime state, with the container runtime's socket", False),
+    ("/run/containerd", _SOCKET, True),
+    ("/var/run/containerd", _SOCKET, True),
+    ("/var/run/docker.sock", _SOCKET, False),
+    ("/run/docker.sock", _SOCKET, False),
+    ("/var/run/crio", _SOCKET, True),
+    ("/run/crio", _SOCKET, True),
+)
+
+
+def dangerous_host_path(path: str) -> str | None:
+    """What mounting this host path exposes (a sentence), or None for an ordinary directory."""
+    parts = [part for part in path.split("/") if part not in ("", ".")]
+    if ".." in parts:
+        return f"The host path {path} climbs with '..': write the directory itself."
+    normal = "/" + "/".join(parts)
+    for danger, what, below in _DANGEROUS_HOST_PATHS:
+        if normal == danger or (below and normal.startswith(danger + "/")):
+            return (
+                f"The host path {normal} is {what}: a store there gives every run access to the "
+                "node. Use a directory of its own (e.g. /data/polyaxon) or a bucket."
+            )
+    return None

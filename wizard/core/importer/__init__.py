@@ -23,12 +23,12 @@ from .. import codec
 from .. import values as values_module
 from ..checks import ERROR, INFO, WARNING, Finding
 from ..plan import TARGETS, MigrationNote, Plan, Secrets
-from ..safeyaml import YamlRefused
-from .detect import detect_target
+from ..safeyaml import YamlRefused, load_values
+from .detect import detect_target, has_markers, read_header
 from .fixes import fix_nested_scheduling, fix_v2_pitfalls
 from .kept import normalisation_findings, unmanaged, with_kept
 from .migrate import migrate_kept, migration_markdown, migration_store_notes
-from .read import Findings, _str, drop, read_v06, read_v2
+from .read import Findings, _str, drop, read_presets, read_v06, read_v2
 from .secrets import strip_secrets
 from .suggest import key_findings, known_keys
 
@@ -37,6 +37,7 @@ __all__ = [
     "ImportResult",
     "detect_target",
     "finding_dict",
+    "import_text",
     "import_values",
     "known_keys",
     "migration_markdown",
@@ -84,9 +85,33 @@ def report_dict(result: ImportResult) -> dict:
 # --- entry point ---------------------------------------------------------------------------
 
 
-def import_values(values: dict, target: str | None = None, *, owned: bool = False) -> ImportResult:
+def import_text(data: bytes | str, target: str | None = None, **names: str | None) -> ImportResult:
+    """`import_values` of a file's bytes, with the release, namespace and Secret name of the
+    wizard's header when it has one (`names` given here win). Raises safeyaml.YamlRefused."""
+    values = load_values(data)
+    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    header = read_header(text)
+    for name in ("release", "namespace", "secret"):
+        if names.get(name) is None and name in header:
+            names[name] = header[name]
+    return import_values(values, target, owned=True, **names)
+
+
+def import_values(
+    values: dict,
+    target: str | None = None,
+    *,
+    owned: bool = False,
+    release: str | None = None,
+    namespace: str | None = None,
+    secret: str | None = None,
+    presets: dict[str, object] | None = None,
+) -> ImportResult:
     """Read a values file (a dict from `safeyaml.load_values`) into a plan for `target` ("v2"
-    or "v0.6"; None: detect it). A 0.6 file with target "v2" is migrated.
+    or "v0.6"; None: detect it; no chart-specific key at all: v2, with a warning). A 0.6 file
+    with target "v2" is migrated. release, namespace: the install's (the file does not hold
+    them); secret: the 0.6 plan's Secret name; presets: v2 preset files by workload class
+    (parsed), which hold the runs' pools and the builds' registry connection.
 
     owned: the caller hands `values` over and will not use it again, so it is worked on in
     place (and `plan.kept` shares its data) instead of deep-copying a file of up to 2 MiB."""
@@ -95,7 +120,8 @@ def import_values(values: dict, target: str | None = None, *, owned: bool = Fals
     if not isinstance(values, dict):
         raise TypeError("values must be a dict (see safeyaml.load)")
     detected = detect_target(values)
-    source = detected or target
+    assumed = detected is None and target is None and not has_markers(values)
+    source = detected or target or ("v2" if assumed else None)
     if source is None:
         return ImportResult(
             plan=None, target=None, detected=None, ambiguous=True,
@@ -106,6 +132,16 @@ def import_values(values: dict, target: str | None = None, *, owned: bool = Fals
         )  # fmt: skip
     target = target or source
     findings = Findings()
+    if assumed:
+        findings.append(
+            Finding(
+                WARNING,
+                "target_assumed_v2",
+                "",
+                "No key in the file is specific to one chart: it was read for v2 (the default). "
+                "Choose 0.6 as the target if it is for the legacy chart.",
+            )
+        )
     work = values if owned else copy.deepcopy(values)
     plan_secret = _str(work.get("platformSecret")) or Secrets().name
     secrets_found = strip_secrets(work, plan_secret, findings)
@@ -113,6 +149,8 @@ def import_values(values: dict, target: str | None = None, *, owned: bool = Fals
     if source == "v2":
         workloads = fix_v2_pitfalls(work, findings)
         plan = read_v2(work, classes, workloads, findings)
+        if presets is not None:
+            plan = replace(plan, scheduling=read_presets(presets, plan.scheduling, findings))
     else:
         plan = read_v06(work, classes, findings)
     for where in findings.wrong:  # a wrong value is an error, never passed through
@@ -129,6 +167,12 @@ def import_values(values: dict, target: str | None = None, *, owned: bool = Fals
         for note in migration:
             findings.append(Finding(WARNING, "migration", note.path, note.message))
     plan = replace(plan, kept=kept, migration=tuple(migration))
+    if release is not None:
+        plan = replace(plan, release=release)
+    if namespace is not None:
+        plan = replace(plan, namespace=namespace)
+    if secret is not None and plan.target == "v0.6":
+        plan = replace(plan, secrets=replace(plan.secrets, name=secret))
     _check_codec_limits(plan)  # first: a file too large for a plan is refused before the rest
     unknown = key_findings(work, source)
     if target == source:

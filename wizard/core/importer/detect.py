@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 V2_MARKERS = (
     "gateway", "agent", "operator", "artifactsStore", "connections", "platformSecret",
     "agentSecret", "apiHooks", "cleanHooks", "mountConnections", "deploymentChart", "compiler",
@@ -28,6 +31,39 @@ def _has(values: dict, path: str) -> bool:
             return False
         node = node[part]
     return True
+
+
+def has_markers(values: dict) -> bool:
+    """Whether any key says which chart the file is for."""
+    return any(_has(values, m) for m in (*V2_MARKERS, *V06_MARKERS))
+
+
+# The wizard's own header (values.to_yaml): the release, namespace and Secret it was made for.
+_QUOTED = r'("(?:[^"\\]|\\.)*")'
+_HEADER = re.compile(rf"for release {_QUOTED} in namespace {_QUOTED}")
+_HEADER_SECRET = re.compile(rf"from the Kubernetes Secret {_QUOTED}")
+
+
+def read_header(text: str) -> dict[str, str]:
+    """{"release", "namespace", "secret"} from the wizard's header comment, those it finds."""
+    lines = []
+    for line in text.lstrip("\ufeff").splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line[1:].strip())
+    joined = " ".join(lines)
+    found: dict[str, str] = {}
+    names = (("release", _HEADER, 1), ("namespace", _HEADER, 2), ("secret", _HEADER_SECRET, 1))
+    for name, pattern, group in names:
+        match = pattern.search(joined)
+        if match:
+            try:
+                value = json.loads(match.group(group))
+            except ValueError:  # an escape the comment added: not the wizard's plain name
+                continue
+            if isinstance(value, str):
+                found[name] = value
+    return found
 
 
 def detect_target(values: dict) -> str | None:

@@ -246,6 +246,40 @@ def _scheduling(
     return Scheduling(core=core, spread_core=spread, workloads=workloads or base.workloads)
 
 
+def read_presets(presets: dict, base: Scheduling, out: list) -> Scheduling:
+    """The runs' pools from v2 preset files (by class: what `values.to_presets` writes), and the
+    builds' registry connection. One pool for every class is the two-pool layout."""
+    pools: dict[str, Pool] = {}
+    registry = base.registry_connection
+    for name in WORKLOAD_CLASSES:
+        preset = presets.get(name)
+        if preset is None:
+            continue
+        where = (f"presets/{name}.yaml",)
+        if not isinstance(preset, dict):
+            _wrong(out, "expected_mapping", where, preset)
+            continue
+        holder, at = preset, where
+        if name == "builds":
+            holder, at = mapping(preset, "build", where, out), (*where, "build")
+            registry = text(holder, "connection", at, out) or registry
+        patch = mapping(holder, "runPatch", at, out)
+        env_at = (*at, "runPatch", "environment")
+        environment = mapping(patch, "environment", (*at, "runPatch"), out)
+        pools[name] = _pool(
+            (environment, "nodeSelector", env_at), (environment, "tolerations", env_at), out
+        )
+    if not pools:  # no class has a pool of its own
+        return replace(base, mode="two-pool", workloads=Pool(), registry_connection=registry)
+    if len(set(pools.values())) == 1 and len(pools) >= len(WORKLOAD_CLASSES) - 1:
+        (pool,) = set(pools.values())
+        return replace(base, mode="two-pool", workloads=pool, registry_connection=registry)
+    classes = {name: pools.get(name, Pool()) for name in WORKLOAD_CLASSES}
+    return replace(
+        base, mode="per-class", classes=ClassPools(**classes), registry_connection=registry
+    )
+
+
 def _spread_affinity() -> object:
     plan = Plan(scheduling=Scheduling(spread_core=True))
     return values_module.to_values(plan).get("affinity")
