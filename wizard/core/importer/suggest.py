@@ -95,7 +95,7 @@ def key_findings(values: dict, target: str) -> list[Finding]:
                         WARNING,
                         "key_typo",
                         path,
-                        f"{path} is not a key of the {target} chart: did you mean {full}? The "
+                        f"Not a key of the {target} chart: did you mean {full}? The "
                         "chart ignores keys it does not know.",
                     )
                 )
@@ -105,7 +105,7 @@ def key_findings(values: dict, target: str) -> list[Finding]:
                         INFO,
                         "unknown_key",
                         path,
-                        f"{path} is not a key of the {target} chart; it is kept, but the chart "
+                        f"Not a key of the {target} chart; it is kept, but the chart "
                         "may ignore it (and the v2 validator rejects unknown keys).",
                     )
                 )
