@@ -36,6 +36,7 @@ from .plan import (
     taint_of,
     workload_pools,
 )
+from .yamlio import inline
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITIES = (ERROR, WARNING, INFO)
@@ -75,7 +76,7 @@ class _Report:
         if value in allowed:
             return True
         shown = ", ".join(repr(a) for a in allowed)
-        self.add(ERROR, code, path, f"{what} must be one of {shown}; got {value!r}.")
+        self.add(ERROR, code, path, f"{what} must be one of {shown}; got {inline(value)}.")
         return False
 
 
@@ -226,7 +227,7 @@ def _pool_findings(pool: Pool, path: str) -> tuple[Finding, ...]:
                 ERROR,
                 "label_key_duplicate",
                 f"{at}.key",
-                f"The label key {label.key!r} is given twice; a node has one value per key.",
+                f"The label key {inline(label.key)} is given twice; a node has one value per key.",
             )
         seen.add(label.key)
     if pool.taint and pool.labels and not pool.labels[0].value:
@@ -486,7 +487,7 @@ def _check_storage(plan: Plan, r: _Report) -> None:
                 ERROR,
                 "store_name_duplicate",
                 f"{path}.name",
-                f"The store name {store.name!r} is already used by {names[store.name]}; names must be unique.",
+                f"The store name {inline(store.name)} is already used by {names[store.name]}; names must be unique.",
             )
         names.setdefault(store.name, path)
 
