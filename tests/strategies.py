@@ -26,6 +26,7 @@ from wizard.core.plan import (
     Tls,
     Toleration,
 )
+from wizard.core.rules import dangerous_host_path
 
 YAML_WORDS = [
     "y",
@@ -60,7 +61,7 @@ abs_path = st.builds(
         min_size=1,
         max_size=3,
     ),
-)
+).filter(lambda path: dangerous_host_path(path) is None)
 
 
 @st.composite
@@ -69,7 +70,10 @@ def tolerations(draw):
     key = draw(label_key) if operator == "Equal" else draw(st.one_of(st.just(""), label_key))
     value = draw(label_value) if operator == "Equal" else ""
     effect = draw(st.sampled_from(["", "NoSchedule", "PreferNoSchedule", "NoExecute"]))
-    return Toleration(key=key, operator=operator, value=value, effect=effect)
+    seconds = ""
+    if effect == "NoExecute":  # Kubernetes takes tolerationSeconds with NoExecute only
+        seconds = draw(st.one_of(st.just(""), st.integers(0, 10**6).map(str)))
+    return Toleration(key=key, operator=operator, value=value, effect=effect, seconds=seconds)
 
 
 @st.composite

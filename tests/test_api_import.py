@@ -85,7 +85,7 @@ def test_a_body_over_the_cap_is_413(api):
 
 
 def test_an_ambiguous_target_is_422_naming_the_parameter(api):
-    response = post(api, "limitResources: true\n")
+    response = post(api, "gateway: {replicas: 1}\napi: {replicas: 1}\n")
     assert response.status_code == 422
     body = response.json()
     assert body["error"] == "target_ambiguous" and "?target=v2" in body["message"]
@@ -107,3 +107,20 @@ def test_a_file_too_large_for_a_plan_is_400(api):
     )
     response = post(api, text)
     assert response.status_code == 400 and response.json()["error"] == "import_refused"
+
+
+def test_a_wrong_value_is_the_same_error_at_the_same_path_as_in_lint(api):
+    from wizard.core.lint import lint_text
+
+    text = (
+        "gateway: {replicas: 1}\npostgresql: {enabled: false}\n"
+        "externalServices: {postgresql: {host: db, port: 0x1538}}\ntolerations: {key: a}\n"
+    )
+    body = post(api, text).json()
+    api_errors = {(f["code"], f["path"]) for f in body["findings"] if f["severity"] == "error"}
+    lint_errors = {(f.code, f.path) for f in lint_text(text).findings if f.severity == "error"}
+    expected = {
+        ("expected_integer", "externalServices.postgresql.port"),
+        ("expected_list", "tolerations"),
+    }
+    assert expected <= api_errors and expected <= lint_errors

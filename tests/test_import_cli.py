@@ -69,8 +69,13 @@ def test_lint_of_a_missing_file_exits_2(tmp_path):
 
 
 def test_lint_of_an_ambiguous_file_exits_2_and_names_the_option(write):
-    done = manage("lint_values", write("limitResources: true\n"))
+    done = manage("lint_values", write("gateway: {replicas: 1}\napi: {replicas: 1}\n"))
     assert done.returncode == 2 and "--target" in done.stderr
+
+
+def test_lint_of_a_file_without_chart_keys_reads_it_as_v2(write):
+    done = manage("lint_values", write("limitResources: true\n"))
+    assert done.returncode in (0, 1) and "target_assumed_v2" in done.stdout
 
 
 def test_lint_with_a_target_override(write):
@@ -107,3 +112,28 @@ def test_secrets_never_reach_the_cli_output_or_files(write, tmp_path):
     for path in tmp_path.glob("*.*"):
         if path.suffix in (".json", ".md"):
             assert SECRET_MARKER not in path.read_text()
+
+
+def test_import_prints_the_plans_own_errors_writes_the_plan_and_exits_1(write, tmp_path):
+    out = tmp_path / "plan.json"
+    text = "gateway: {replicas: 1}\npostgresql: {enabled: false}\n"  # no database host
+    done = manage("import_values", write(text), "--out", str(out))
+    assert done.returncode == 1 and "db_host_missing" in done.stderr
+    assert json.loads(out.read_text())["target"] == "v2"
+
+
+def test_import_takes_the_release_and_namespace_options(write, tmp_path):
+    out = tmp_path / "plan.json"
+    done = manage(
+        "import_values",
+        write(V2_REALISTIC),
+        "--out",
+        str(out),
+        "--release",
+        "ml",
+        "--namespace",
+        "ml-ns",
+    )
+    assert done.returncode == 0, done.stderr
+    plan = json.loads(out.read_text())
+    assert (plan["release"], plan["namespace"]) == ("ml", "ml-ns")

@@ -76,7 +76,9 @@ def test_an_oversized_upload_is_refused_before_parsing(client):
 
 
 def test_an_ambiguous_file_asks_for_the_target(client):
-    response = client.post(URL, {"text": "limitResources: true\n", "target": "auto"})
+    response = client.post(
+        URL, {"text": "gateway: {replicas: 1}\napi: {replicas: 1}\n", "target": "auto"}
+    )
     assert response.status_code == 400
     assert response.context["form"].has_error("target", "ambiguous")
 

@@ -7,13 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from tests.plans import EXAMPLE_NAMES, example
 from tests.strategies import any_plans, valid_plans
 from wizard.core import codec, safeyaml, values
-from wizard.core.importer import (
-    _V06_MARKERS,
-    _V2_MARKERS,
-    _is_secret_path,
-    import_values,
-    known_keys,
-)
+from wizard.core.importer import import_values, known_keys
+from wizard.core.importer.detect import V06_MARKERS, V2_MARKERS
+from wizard.core.importer.secrets import is_secret_path
 
 
 def _round_trip(plan):
@@ -63,9 +59,9 @@ def test_import_is_stable_for_plans_with_kept_values(plan):
 def test_kept_keys_the_charts_do_not_know_survive_verbatim(plan):
     _, result = _round_trip(plan)
     for key, value in plan.kept.items():
-        if key in known_keys(plan.target) or _is_secret_path(key, key) or key in _V2_MARKERS:
+        if key in known_keys(plan.target) or is_secret_path(key, key) or key in V2_MARKERS:
             continue
-        if key in _V06_MARKERS:
+        if key in V06_MARKERS:
             continue
         assert result.plan.kept[key] == value
 

@@ -43,5 +43,5 @@ def test_a_refused_file_raises():
 
 
 def test_an_ambiguous_file_reports_only_that():
-    report = lint_text("limitResources: true\n")
+    report = lint_text("gateway: {replicas: 1}\napi: {replicas: 1}\n")
     assert report.result.ambiguous and codes(report) == {"target_ambiguous"}

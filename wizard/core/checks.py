@@ -7,12 +7,10 @@ of the field it is about, and a message that says how to fix it. Errors block ex
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import rules
-from .parts import remembered
 from .plan import (
     BROKERS,
     DB_KINDS,
@@ -40,6 +38,7 @@ from .plan import (
     taint_of,
     workload_pools,
 )
+from .yamlio import inline
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITIES = (ERROR, WARNING, INFO)
@@ -79,7 +78,7 @@ class _Report:
         if value in allowed:
             return True
         shown = ", ".join(repr(a) for a in allowed)
-        self.add(ERROR, code, path, f"{what} must be one of {shown}; got {value!r}.")
+        self.add(ERROR, code, path, f"{what} must be one of {shown}; got {inline(value)}.")
         return False
 
 
@@ -89,18 +88,9 @@ def check(plan: Plan) -> list[Finding]:
     if not report.choice("target_invalid", "target", plan.target, TARGETS, "The target chart"):
         return report.findings
     for area in _AREAS:
-        report.findings.extend(area(plan))
+        area(plan, report)
     order = {s: i for i, s in enumerate(SEVERITIES)}
     return sorted(report.findings, key=lambda f: order[f.severity])
-
-
-def _area(check_fn: Callable[[Plan, _Report], None]) -> Callable[[Plan], tuple[Finding, ...]]:
-    def findings(plan: Plan) -> tuple[Finding, ...]:
-        report = _Report()
-        check_fn(plan, report)
-        return tuple(report.findings)
-
-    return findings
 
 
 def has_errors(findings: list[Finding]) -> bool:
@@ -305,7 +295,7 @@ def _pool_findings(pool: Pool, path: str) -> tuple[Finding, ...]:
                 ERROR,
                 "label_key_duplicate",
                 f"{at}.key",
-                f"The label key {label.key!r} is given twice; a node has one value per key.",
+                f"The label key {inline(label.key)} is given twice; a node has one value per key.",
             )
         seen.add(label.key)
     if pool.taint and pool.labels and not pool.labels[0].value:
@@ -362,6 +352,21 @@ def _check_toleration(tol, at: str, r: _Report) -> None:
             f"{at}.value",
             rules.label_value_problem(tol.value),
             "The toleration value",
+        )
+    if tol.seconds and not tol.seconds.isdigit():
+        r.add(
+            ERROR,
+            "toleration_seconds_invalid",
+            f"{at}.seconds",
+            "tolerationSeconds is a whole number of seconds, e.g. 300.",
+        )
+    elif tol.seconds and tol.effect != "NoExecute":
+        # Kubernetes' API validation: tolerationSeconds only means something for NoExecute.
+        r.add(
+            ERROR,
+            "toleration_seconds_without_no_execute",
+            f"{at}.seconds",
+            "tolerationSeconds applies only to the NoExecute effect: set that effect or clear it.",
         )
 
 
@@ -554,23 +559,15 @@ _ZERO_SIX_FILE_ONLY = ("storage.repos", "storage.upload")
 def _check_storage(plan: Plan, r: _Report) -> None:
     names: dict[str, str] = {}
     for path, store in stores(plan).items():
-        r.findings.extend(_store_findings(plan.target, store, path))
+        _check_store(plan.target, store, path, r)
         if store.name in names:
             r.add(
                 ERROR,
                 "store_name_duplicate",
                 f"{path}.name",
-                f"The store name {store.name!r} is already used by {names[store.name]}; names must be unique.",
+                f"The store name {inline(store.name)} is already used by {names[store.name]}; names must be unique.",
             )
         names.setdefault(store.name, path)
-
-
-@functools.lru_cache(maxsize=1024)
-def _store_findings(target: str, store: Store, path: str) -> tuple[Finding, ...]:
-    """A store's findings depend on the target chart and nothing else in the plan."""
-    r = _Report()
-    _check_store(target, store, path, r)
-    return tuple(r.findings)
 
 
 def _check_store(target: str, store: Store, path: str, r: _Report) -> None:
@@ -642,6 +639,9 @@ def _check_store(target: str, store: Store, path: str, r: _Report) -> None:
             rules.absolute_path_problem(store.host_path),
             "The host path",
         )
+        danger = rules.dangerous_host_path(store.host_path)
+        if danger:
+            r.add(ERROR, "host_path_dangerous", f"{path}.host_path", danger)
         r.add(
             WARNING,
             "temporary_storage",
@@ -687,6 +687,15 @@ def _check_tls(plan: Plan, r: _Report) -> None:
                 rules.hostname_problem(tls.host, allow_ip=False, allow_wildcard=True),
                 "The host",
             )
+            if tls.host.startswith("*"):
+                r.add(
+                    ERROR,
+                    "ingress_host_wildcard",
+                    "tls.host",
+                    "The platform's address must be one concrete name (polyaxon.example.com): "
+                    "a wildcard host routes every matching name to Polyaxon, and the API and "
+                    "its links need one address.",
+                )
         if tls.ingress_class:
             r.rule(
                 "ingress_class_invalid",
@@ -862,15 +871,13 @@ def _check_secrets(plan: Plan, r: _Report) -> None:
         )
 
 
-# Each area of the checks with the plan parts it reads (wizard/core/parts.py): the live preview
-# changes one part per keystroke, and the other areas' findings are found again by their parts.
-_AREAS = (
-    remembered(("target", "release", "namespace"), _area(_check_plan)),
-    remembered(("target", "scheduling"), _area(_check_scheduling)),
-    remembered(("target", "database"), _area(_check_database)),
-    remembered(("target", "components"), _area(_check_components)),
-    remembered(("target", "storage"), _area(_check_storage)),
-    remembered(("target", "tls"), _area(_check_tls)),
-    remembered(("target", "security"), _area(_check_security)),
-    remembered(("target", "secrets"), _area(_check_secrets)),
+_AREAS: tuple[Callable[[Plan, _Report], None], ...] = (
+    _check_plan,
+    _check_scheduling,
+    _check_database,
+    _check_components,
+    _check_storage,
+    _check_tls,
+    _check_security,
+    _check_secrets,
 )

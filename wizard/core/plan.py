@@ -48,6 +48,8 @@ class Toleration:
     operator: str = field(default="Equal", metadata=choices(*TOLERATION_OPERATORS))
     value: str = ""
     effect: str = field(default="NoSchedule", metadata=choices(*TOLERATION_EFFECTS))
+    # tolerationSeconds (NoExecute only): how long a pod stays once the taint appears; "" unset.
+    seconds: str = ""
 
 
 @dataclass(frozen=True)

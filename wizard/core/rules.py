@@ -6,7 +6,6 @@ wrong. `checks.py` turns them into findings; the web forms reuse them as field v
 
 from __future__ import annotations
 
-import functools
 import ipaddress
 import re
 
@@ -25,22 +24,6 @@ _SECRET_KEY = re.compile(r"[-._a-zA-Z0-9]+\Z")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def _memoized(fn):
-    """Each rule is a pure function of its arguments, and `check` asks about the same values on
-    every keystroke of the live preview: answer repeats from a bounded memo."""
-    cached = functools.lru_cache(maxsize=4096, typed=True)(fn)
-
-    @functools.wraps(fn)
-    def call(*args, **kwargs):
-        try:
-            return cached(*args, **kwargs)
-        except TypeError:  # an unhashable argument (never from a valid plan): no memo
-            return fn(*args, **kwargs)
-
-    return call
-
-
-@_memoized
 def dns_label_problem(value: str, max_len: int = 63) -> str | None:
     """RFC 1123 label: namespaces, Helm release names (53)."""
     if not value:
@@ -54,7 +37,6 @@ def dns_label_problem(value: str, max_len: int = 63) -> str | None:
     return None
 
 
-@_memoized
 def dns_subdomain_problem(value: str) -> str | None:
     """RFC 1123 subdomain: names of Secrets, claims, issuers, ingress classes."""
     if not value:
@@ -66,7 +48,6 @@ def dns_subdomain_problem(value: str) -> str | None:
     return None
 
 
-@_memoized
 def label_key_problem(key: str) -> str | None:
     """Kubernetes label (and taint/toleration) key: optional DNS prefix, '/', name of 63 at most."""
     if not key:
@@ -113,7 +94,6 @@ def is_reserved_label_key(key: str) -> bool:
     return any(domain == d or domain.endswith("." + d) for d in _RESERVED_LABEL_DOMAINS)
 
 
-@_memoized
 def label_value_problem(value: str) -> str | None:
     """Kubernetes label value: empty, or 63 characters of the name alphabet."""
     if not value:
@@ -127,7 +107,6 @@ def label_value_problem(value: str) -> str | None:
     return None
 
 
-@_memoized
 def secret_key_problem(key: str) -> str | None:
     """A key inside a Secret or ConfigMap."""
     if not key:
@@ -137,18 +116,15 @@ def secret_key_problem(key: str) -> str | None:
     return None
 
 
-@_memoized
 def port_problem(port: int) -> str | None:
     return None if 1 <= port <= 65535 else "must be a port between 1 and 65535"
 
 
-@_memoized
 def id_problem(value: int) -> str | None:
     """Linux uid/gid as Kubernetes takes them (int64, but >= 2^31 breaks most images)."""
     return None if 0 <= value <= 2147483647 else "must be between 0 and 2147483647"
 
 
-@_memoized
 def hostname_problem(host: str, *, allow_ip: bool, allow_wildcard: bool = False) -> str | None:
     if not host:
         return "is required"
@@ -168,7 +144,6 @@ def hostname_problem(host: str, *, allow_ip: bool, allow_wildcard: bool = False)
     return None
 
 
-@_memoized
 def pg_identifier_problem(value: str) -> str | None:
     if not value:
         return "is required"
@@ -179,7 +154,6 @@ def pg_identifier_problem(value: str) -> str | None:
     return None
 
 
-@_memoized
 def quantity_problem(value: str) -> str | None:
     if not value:
         return "is required"
@@ -188,7 +162,6 @@ def quantity_problem(value: str) -> str | None:
     return None
 
 
-@_memoized
 def absolute_path_problem(value: str) -> str | None:
     if not value:
         return "is required"
@@ -199,7 +172,6 @@ def absolute_path_problem(value: str) -> str | None:
     return None
 
 
-@_memoized
 def polyaxon_name_problem(value: str) -> str | None:
     if not value:
         return "is required"
@@ -208,14 +180,12 @@ def polyaxon_name_problem(value: str) -> str | None:
     return None
 
 
-@_memoized
 def email_problem(value: str) -> str | None:
     if len(value) > 254 or not _EMAIL.match(value):
         return "must be an e-mail address such as admin@example.com"
     return None
 
 
-@_memoized
 def bucket_problem(kind: str, bucket: str) -> str | None:
     """Bucket (container) naming rules of each cloud provider; `bucket` is the bare name."""
     if not bucket:
@@ -248,7 +218,6 @@ def bucket_problem(kind: str, bucket: str) -> str | None:
     return None
 
 
-@_memoized
 def azure_account_problem(account: str) -> str | None:
     if not account:
         return "is required"
@@ -263,3 +232,43 @@ def _is_ip(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# Host paths whose mount hands a pod the node itself, not storage: (path, what it is, whether
+# everything below it is as dangerous).
+_SOCKET = "the container runtime's socket (root on the node)"
+_DANGEROUS_HOST_PATHS = (
+    ("/", "the node's whole root filesystem", False),
+    ("/etc", "the node's configuration (users, kubelet and runtime config)", True),
+    ("/proc", "the node's processes and kernel settings", True),
+    ("/sys", "the node's kernel and devices", True),
+    ("/dev", "the node's devices", True),
+    ("/boot", "the node's kernel and boot loader", True),
+    ("/root", "the node's root user's home", True),
+    ("/var/lib/kubelet", "the kubelet's directory (every pod's volumes and secrets)", True),
+    ("/var/lib/docker", "the container runtime's storage", True),
+    ("/var/lib/containerd", "the container runtime's storage", True),
+    ("/run", "the node's runtime state, with the container runtime's socket", False),
+    ("/var/run", "the node's runtime state, with the container runtime's socket", False),
+    ("/run/containerd", _SOCKET, True),
+    ("/var/run/containerd", _SOCKET, True),
+    ("/var/run/docker.sock", _SOCKET, False),
+    ("/run/docker.sock", _SOCKET, False),
+    ("/var/run/crio", _SOCKET, True),
+    ("/run/crio", _SOCKET, True),
+)
+
+
+def dangerous_host_path(path: str) -> str | None:
+    """What mounting this host path exposes (a sentence), or None for an ordinary directory."""
+    parts = [part for part in path.split("/") if part not in ("", ".")]
+    if ".." in parts:
+        return f"The host path {path} climbs with '..': write the directory itself."
+    normal = "/" + "/".join(parts)
+    for danger, what, below in _DANGEROUS_HOST_PATHS:
+        if normal == danger or (below and normal.startswith(danger + "/")):
+            return (
+                f"The host path {normal} is {what}: a store there gives every run access to the "
+                "node. Use a directory of its own (e.g. /data/polyaxon) or a bucket."
+            )
+    return None

@@ -1,22 +1,17 @@
 """Safe YAML in: load an untrusted Helm values file into plain dicts, lists and scalars.
 
 Every refusal is a `YamlRefused(message, line)` that says where and what to do. The size is
-capped before anything is decoded; then one pass over libyaml's event stream caps nesting,
-aliases and the node count an alias would expand to (aliases share what they repeat, so an alias
-bomb or a deep nesting is refused in milliseconds and never built) while it builds the dicts and
-lists, resolving plain scalars with PyYAML's own resolver and constructors.
-
-A file that pass cannot read as plain data (any tag, merge keys, duplicate or non-string keys,
-dates, NaN...) is read again by the reference reader: the same caps over the whole event stream
-first, then PyYAML's safe constructor, which refuses what a values file never needs and what
-would not survive a round trip to JSON. So every refusal, message and line is the reference
-reader's; the single pass only makes the common case fast.
+capped before anything is decoded; then a pass over the event stream caps nesting, aliases and
+the node count an alias would expand to (aliases share what they repeat, so an alias bomb or a
+deep nesting is refused in milliseconds and never built). Only then does PyYAML's safe
+constructor build the data, refusing what a values file never needs and what would not survive a
+round trip to JSON (tags, dates, NaN, duplicate or non-string keys).
 """
 
 from __future__ import annotations
 
-import gc
 import math
+import re
 
 import yaml
 
@@ -50,6 +45,17 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:merge",
     "tag:yaml.org,2002:value",
 }
+
+
+class SpelledInt(int):
+    """An int the file wrote in another base or form than plain decimal (`0x1538`, `0644`,
+    `1_000`, `1:30`): equal to its value, but `text` keeps the spelling, so a field that expects
+    a plain number can say so instead of taking a value the user did not mean."""
+
+    text: str = ""
+
+
+_DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
 
 
 class YamlRefused(ValueError):
@@ -110,6 +116,14 @@ class _ValuesLoader(_Loader):
             )
         return value
 
+    def construct_yaml_int(self, node):
+        value = super().construct_yaml_int(node)
+        if _DECIMAL.match(node.value):
+            return value
+        spelled = SpelledInt(value)
+        spelled.text = node.value
+        return spelled
+
     def construct_undefined(self, node):
         raise YamlRefused(_tag_message(node.tag), _line(node.start_mark))
 
@@ -124,6 +138,7 @@ def _tag_message(tag: str) -> str:
 
 _ValuesLoader.add_constructor("tag:yaml.org,2002:map", _ValuesLoader.construct_yaml_map)
 _ValuesLoader.add_constructor("tag:yaml.org,2002:float", _ValuesLoader.construct_yaml_float)
+_ValuesLoader.add_constructor("tag:yaml.org,2002:int", _ValuesLoader.construct_yaml_int)
 for _tag in _REFUSED_TAGS:
     _ValuesLoader.add_constructor(_tag, _ValuesLoader.construct_undefined)
 _ValuesLoader.add_constructor(None, _ValuesLoader.construct_undefined)
@@ -208,179 +223,8 @@ def _check_tag(event) -> None:
     raise YamlRefused(_tag_message(tag), _line(event.start_mark))
 
 
-class _NotPlain(Exception):
-    """The file needs the reference reader (see the module doc); never leaves this module."""
-
-
-# Tags the single pass builds itself; anything else goes to the reference reader.
-_SCALAR_TAGS = frozenset(
-    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null")
-)
-_NOT_PLAIN = object()  # a plain scalar the single pass does not build (cached as such)
-_KEY = object()  # a mapping frame waiting for its next key
-
-
-def _plain_scalar(loader, value: str, implicit: tuple) -> object:
-    """An untagged plain scalar as the reference reader builds it, or _NOT_PLAIN."""
-    tag = loader.resolve(yaml.ScalarNode, value, implicit)
-    if tag not in _SCALAR_TAGS:
-        return _NOT_PLAIN  # a timestamp, a merge key `<<`, a value key `=`...
-    try:
-        built = loader.yaml_constructors[tag](loader, yaml.ScalarNode(tag, value))
-    except Exception:  # NaN/infinity refused, an int too long...: the reference reader says it
-        return _NOT_PLAIN
-    return built
-
-
-def _read_streamed(text: str) -> object:
-    """The document built straight from the event stream, with `_prescan`'s checks made on the
-    same events in the same order. Raises _NotPlain for anything `_read_two_pass` might build or
-    refuse differently, which then reads the file from the start."""
-    ScalarEvent, AliasEvent = yaml.ScalarEvent, yaml.AliasEvent
-    MappingStartEvent, SequenceStartEvent = yaml.MappingStartEvent, yaml.SequenceStartEvent
-    MappingEndEvent, SequenceEndEvent = yaml.MappingEndEvent, yaml.SequenceEndEvent
-    DocumentStartEvent, StreamEndEvent = yaml.DocumentStartEvent, yaml.StreamEndEvent
-    loader = _ValuesLoader(text)
-    get_event = loader.get_event
-    # Each open collection: [container, anchor or None, expanded node count, key]; the key is
-    # _KEY while a mapping waits for one, None in a sequence.
-    stack: list[list] = []
-    top: list | None = None
-    root: object = None
-    sizes: dict[str, int] = {}  # anchor -> expanded size of its node (as _prescan)
-    anchors: dict[str, object] = {}  # anchor -> what it was built as (aliases share it)
-    open_anchors: set[str] = set()
-    plain: dict[str, object] = {}  # plain scalar text -> built value; keys and flags repeat
-    aliases = documents = expansion = 0
-    try:
-        while True:
-            event = get_event()
-            kind = type(event)
-            if kind is ScalarEvent:
-                if event.tag is not None:
-                    raise _NotPlain
-                value = event.value
-                if len(value) > MAX_SCALAR:
-                    raise YamlRefused(
-                        f"a single value of {len(value):,} characters (the limit is "
-                        f"{MAX_SCALAR:,}); a values file does not embed data",
-                        _line(event.start_mark),
-                    )
-                anchor = event.anchor
-                if anchor is not None:
-                    sizes[anchor] = 1
-                if top is not None:
-                    top[2] += 1
-                implicit = event.implicit
-                if implicit[0]:
-                    built = plain.get(value, _NOT_PLAIN)
-                    if built is _NOT_PLAIN:
-                        built = plain[value] = _plain_scalar(loader, value, implicit)
-                        if built is _NOT_PLAIN:
-                            raise _NotPlain
-                else:
-                    built = value  # quoted or block text: a string
-                if anchor is not None:
-                    if anchor in anchors:
-                        raise _NotPlain  # the composer refuses a duplicate anchor
-                    anchors[anchor] = built
-                if top is None:
-                    root = built
-                elif top[3] is None:
-                    top[0].append(built)
-                elif top[3] is _KEY:
-                    if type(built) is not str or built in top[0]:
-                        raise _NotPlain  # a key that is not text, or one given twice
-                    top[3] = built
-                else:
-                    top[0][top[3]] = built
-                    top[3] = _KEY
-            elif kind is MappingEndEvent or kind is SequenceEndEvent:
-                _, anchor, size, _ = stack.pop()
-                if anchor is not None:
-                    sizes[anchor] = size
-                    open_anchors.discard(anchor)
-                top = stack[-1] if stack else None
-                if top is not None:
-                    top[2] += size
-            elif kind is MappingStartEvent or kind is SequenceStartEvent:
-                if event.tag is not None:
-                    raise _NotPlain
-                anchor = event.anchor
-                is_map = kind is MappingStartEvent
-                built = {} if is_map else []
-                if top is None:
-                    root = built
-                elif top[3] is None:
-                    top[0].append(built)
-                elif top[3] is _KEY:
-                    raise _NotPlain  # a collection as a key
-                else:
-                    top[0][top[3]] = built
-                    top[3] = _KEY
-                top = [built, anchor, 1, _KEY if is_map else None]
-                stack.append(top)
-                if anchor is not None:
-                    open_anchors.add(anchor)
-                if len(stack) > MAX_DEPTH:
-                    raise YamlRefused(
-                        f"nested more than {MAX_DEPTH} levels deep; no chart value is that deep",
-                        _line(event.start_mark),
-                    )
-                if anchor is not None:
-                    if anchor in anchors:
-                        raise _NotPlain
-                    anchors[anchor] = built
-            elif kind is AliasEvent:
-                aliases += 1
-                if aliases > MAX_ALIASES:
-                    raise YamlRefused(
-                        f"more than {MAX_ALIASES} aliases (*name); write the values out",
-                        _line(event.start_mark),
-                    )
-                anchor = event.anchor
-                if anchor in open_anchors:
-                    raise YamlRefused(
-                        f"the alias *{anchor[:40]} refers to a value that contains it (a loop)",
-                        _line(event.start_mark),
-                    )
-                count = sizes.get(anchor, 1)
-                if top is not None:
-                    top[2] += count
-                expansion += count
-                if expansion > MAX_ALIAS_EXPANSION:
-                    raise YamlRefused(
-                        f"the aliases (*name) in this file repeat more than "
-                        f"{MAX_ALIAS_EXPANSION:,} values (an alias bomb?); write the values out "
-                        "instead",
-                        _line(event.start_mark),
-                    )
-                built = anchors.get(anchor, _NOT_PLAIN)
-                if built is _NOT_PLAIN or top is not None and top[3] is _KEY:
-                    raise _NotPlain  # an undefined alias, or an alias as a key
-                if top is None:
-                    root = built
-                elif top[3] is None:
-                    top[0].append(built)
-                else:
-                    top[0][top[3]] = built
-                    top[3] = _KEY
-            elif kind is DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    raise YamlRefused(
-                        "more than one YAML document (a second '---'); give one values file at "
-                        "a time",
-                        _line(event.start_mark),
-                    )
-            elif kind is StreamEndEvent:
-                return root
-    finally:
-        loader.dispose()
-
-
-def _read_two_pass(text: str) -> object:
-    """The reference reader: `_prescan` over the whole stream, then PyYAML's safe constructor."""
+def _read(text: str) -> object:
+    """`_prescan` over the whole stream, then PyYAML's safe constructor."""
     _prescan(text)
     loader = _ValuesLoader(text)
     try:
@@ -408,18 +252,7 @@ def load_values(data: bytes | str, max_bytes: int = MAX_BYTES) -> dict:
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
-        # Parsing and construction make many small objects and no cycles: without this, collector
-        # passes over a large heap (a long-lived server) can cost more than the parsing itself.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            try:
-                value = _read_streamed(text)
-            except _NotPlain:
-                value = _read_two_pass(text)
-        finally:
-            if collecting:
-                gc.enable()
+        value = _read(text)
     except YamlRefused:
         raise
     except RecursionError:
@@ -432,8 +265,8 @@ def load_values(data: bytes | str, max_bytes: int = MAX_BYTES) -> dict:
         ) from None
     except yaml.YAMLError as exc:
         raise YamlRefused(f"not valid YAML: {str(exc)[:200]}") from None
-    except (ValueError, OverflowError) as exc:
-        # e.g. an int or float PyYAML cannot build
+    except (ValueError, OverflowError, KeyError, TypeError) as exc:
+        # PyYAML's constructors fail so on a value that does not fit its tag (`!!bool maybe`)
         raise YamlRefused(f"a value could not be read: {str(exc)[:200]}") from None
     if value is None:
         return {}

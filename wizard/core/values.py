@@ -8,12 +8,10 @@ them are filled at install time from the plan's Kubernetes Secret (see `credenti
 from __future__ import annotations
 
 import copy
-import functools
 import json
 
 from . import yamlio
 from .credentials import GCS_MOUNT_PATH
-from .parts import remembered
 from .plan import (
     CHART_VERSIONS,
     WORKLOAD_CLASSES,
@@ -66,7 +64,7 @@ def to_sections(plan: Plan) -> list[tuple[str, dict]]:
     """(comment, top-level keys) per concern of the guide, in file order; values the plan keeps
     from an imported file are merged under the keys the wizard writes, the rest come last."""
     table = _V06_SECTIONS if plan.target == "v0.6" else _V2_SECTIONS
-    sections = [(comment, data) for comment, data in (s(plan) for _, s in table) if data]
+    sections = [(comment, data) for comment, data in (section(plan) for section in table) if data]
     if not plan.kept:
         return sections
     managed = {key for _, data in sections for key in data}
@@ -96,12 +94,7 @@ def to_values(plan: Plan) -> dict:
 
 
 def to_yaml(plan: Plan) -> str:
-    if plan.kept:
-        body = yamlio.dump_commented(to_sections(plan))
-    else:  # each section's text remembered by the plan parts it reads (core/parts.py)
-        texts = _V06_TEXTS if plan.target == "v0.6" else _V2_TEXTS
-        body = "\n".join(t for t in (text(plan) for text in texts) if t)
-    return _header(plan) + "\n" + body
+    return _header_comment(plan) + "\n" + yamlio.dump_commented(to_sections(plan))
 
 
 def _header_comment(plan: Plan) -> str:
@@ -117,7 +110,6 @@ def _header_comment(plan: Plan) -> str:
 _quote = json.JSONEncoder(ensure_ascii=False).encode
 
 
-@functools.lru_cache(maxsize=1024)
 def _q(value: str) -> str:
     """A user value quoted for a comment line (yamlio.comment escapes what is left)."""
     return _quote(value)
@@ -136,6 +128,8 @@ def _toleration(tol: Toleration) -> dict:
         out["value"] = tol.value
     if tol.effect:
         out["effect"] = tol.effect
+    if tol.seconds:
+        out["tolerationSeconds"] = int(tol.seconds) if tol.seconds.isdigit() else tol.seconds
     return out
 
 
@@ -222,7 +216,6 @@ def _v2_secrets_section(plan: Plan) -> tuple[str, dict]:
 
 
 def _v2_database(plan: Plan) -> dict:
-    """(The core pool is read only for an in-cluster database: see core/parts.py.)"""
     db = plan.database
     if db.kind == "external":
         return {"postgresql": {"enabled": False}}
@@ -240,7 +233,6 @@ def _v2_database(plan: Plan) -> dict:
 
 
 def _v2_components(plan: Plan) -> dict:
-    """(The core pool is read only for an in-cluster Redis or RabbitMQ: see core/parts.py.)"""
     comp = plan.components
     if not comp.scheduler:
         return {}
@@ -569,38 +561,25 @@ def _v06_security(plan: Plan) -> dict:
     return {"enabled": True, "user": sec.uid, "group": sec.gid}
 
 
-# --- the sections, in file order, with the plan parts each reads -------------------------------
+# --- the sections, in file order --------------------------------------------------------------
 
 _V2_SECTIONS = (
-    (("scheduling",), _v2_scheduling_section),
-    (("database", "scheduling"), _v2_database_section),
-    (("components", "scheduling", "target"), _v2_components_section),
-    (("database", "components", "target"), _external_section),
-    (("storage",), _v2_storage_section),
-    (("tls",), _v2_tls_section),
-    (("security",), _v2_security_section),
-    (("secrets",), _v2_secrets_section),
+    _v2_scheduling_section,
+    _v2_database_section,
+    _v2_components_section,
+    _external_section,
+    _v2_storage_section,
+    _v2_tls_section,
+    _v2_security_section,
+    _v2_secrets_section,
 )
 _V06_SECTIONS = (
-    (("scheduling",), _v06_scheduling_section),
-    (("database", "scheduling"), _v06_database_section),
-    (("components", "scheduling", "target"), _v06_components_section),
-    (("database", "components", "target"), _external_section),
-    (("storage",), _v06_storage_section),
-    (("tls",), _v06_tls_section),
-    (("security",), _v06_security_section),
-    (("secrets",), _v06_user_section),
+    _v06_scheduling_section,
+    _v06_database_section,
+    _v06_components_section,
+    _external_section,
+    _v06_storage_section,
+    _v06_tls_section,
+    _v06_security_section,
+    _v06_user_section,
 )
-
-
-def _section_text(section):
-    def text(plan: Plan) -> str:
-        comment, data = section(plan)
-        return yamlio.dump_section(comment, data) if data else ""
-
-    return text
-
-
-_V2_TEXTS = tuple(remembered(names, _section_text(section)) for names, section in _V2_SECTIONS)
-_V06_TEXTS = tuple(remembered(names, _section_text(section)) for names, section in _V06_SECTIONS)
-_header = remembered(("target", "release", "namespace", "secrets"), _header_comment)
