@@ -65,7 +65,13 @@ _ROW_KEY = re.compile(r"(?P<group>[a-z_]+(?:-[a-z_]+)*)-(?P<row>[0-9]{1,6})-(?P<
 # Blank rows added by "Add ..." buttons, by the last part of the group name.
 _BLANK_ROWS = {
     "labels": {"key": "", "value": ""},
-    "tolerations": {"key": "", "operator": "Equal", "value": "", "effect": "NoSchedule"},
+    "tolerations": {
+        "key": "",
+        "operator": "Equal",
+        "value": "",
+        "effect": "NoSchedule",
+        "seconds": "",
+    },
     "data": {"name": "", "kind": "s3"},
 }
 
@@ -245,6 +251,9 @@ class TolerationForm(Section):
     operator = _select("Operator", TOLERATION_OPERATORS)
     value = _text("Value")
     effect = _select("Effect", TOLERATION_EFFECTS, labels={"": "Any effect"})
+    seconds = _text(
+        "Seconds", "NoExecute only: how long a running pod stays after the taint appears."
+    )
 
     def toleration(self) -> Toleration:
         d = Toleration()

@@ -148,3 +148,31 @@ def test_after_removing_a_row_with_htmx_its_lists_add_button_takes_the_focus(v2)
     ).content.decode()
     button = html.split('value="core-labels" class="button small"')[1].split(">")[0]
     assert "autofocus" in button
+
+
+def test_a_tolerations_seconds_reach_the_plan_and_the_values(v2):
+    data = {
+        "core-tolerations-0-key": "node.kubernetes.io/unreachable",
+        "core-tolerations-0-operator": "Exists",
+        "core-tolerations-0-value": "",
+        "core-tolerations-0-effect": "NoExecute",
+        "core-tolerations-0-seconds": "300",
+    }
+    step_post(v2, "scheduling", data)
+    plan = state_of(v2).build_plan()
+    assert plan.scheduling.core.tolerations[0].seconds == "300"
+    assert "tolerationSeconds: 300" in to_yaml(plan)
+
+
+def test_unicode_digits_as_toleration_seconds_are_an_error_not_a_crash(v2):
+    data = {
+        "core-tolerations-0-key": "k",
+        "core-tolerations-0-operator": "Exists",
+        "core-tolerations-0-value": "",
+        "core-tolerations-0-effect": "NoExecute",
+        "core-tolerations-0-seconds": "²",
+    }
+    step_post(v2, "scheduling", data)
+    plan = state_of(v2).build_plan()
+    assert "toleration_seconds_invalid" in {f.code for f in check(plan)}
+    assert v2.get("/review/").status_code == 200

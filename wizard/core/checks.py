@@ -353,7 +353,7 @@ def _check_toleration(tol, at: str, r: _Report) -> None:
             rules.label_value_problem(tol.value),
             "The toleration value",
         )
-    if tol.seconds and not tol.seconds.isdigit():
+    if tol.seconds and not (tol.seconds.isascii() and tol.seconds.isdigit()):
         r.add(
             ERROR,
             "toleration_seconds_invalid",
