@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from functools import cache
 
-from . import codec
+from . import codec, secretfilter
 from . import values as values_module
 from .chart_keys import DEFAULT_KEYS
 from .checks import ERROR, INFO, WARNING, Finding
@@ -1227,7 +1227,7 @@ def import_values(values: dict, target: str | None = None, *, owned: bool = Fals
     findings: list[Finding] = []
     work = values if owned else copy.deepcopy(values)
     plan_secret = _str(work.get("platformSecret")) or Secrets().name
-    secrets_found = _strip_secrets(work, plan_secret, findings)
+    secrets_found = secretfilter.strip(work, plan_secret, findings)  # the one secret filter
     classes = _fix_nested_scheduling(work, findings)
     if source == "v2":
         workloads = _fix_v2_pitfalls(work, findings)
