@@ -8,6 +8,7 @@ and `message`.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Callable
 from functools import wraps
@@ -25,6 +26,7 @@ from wizard.core.importer import report_dict
 from wizard.core.plan import TARGETS, Plan
 from wizard.ratelimit import rate_limited
 
+logger = logging.getLogger(__name__)
 MAX_BODY = 256 * 1024
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
 
@@ -56,6 +58,9 @@ def api_view(*methods: str) -> Callable:
                 return view(request, *args, **kwargs)
             except ApiError as exc:
                 return error_response(exc.status, exc.error, exc.message, **exc.extra)
+            except Exception:  # a bug: logged with its traceback, answered in JSON as documented
+                logger.exception("API error on %s", request.path)
+                return error_response(500, "server_error", "an unexpected error; it was logged")
 
         return wrapper
 
@@ -181,7 +186,8 @@ def _get(request: HttpRequest, saved) -> JsonResponse:
     if wanted is None:
         rev = plans.latest(saved)
     else:
-        rev = plans.revision(saved, int(wanted)) if wanted.isdigit() else None
+        number = plans.revision_number(wanted)
+        rev = None if number is None else plans.revision(saved, number)
         if rev is None:
             raise ApiError(404, "not_found", "the plan has no such revision")
     current = plans.plan_of(rev)

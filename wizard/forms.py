@@ -64,7 +64,7 @@ _CLEANED_MAX = 64
 _MISSING = object()
 # Control characters never reach the plan (they would break the YAML and the runbook's shell).
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_ROW_KEY = re.compile(r"(?P<group>[a-z_]+(?:-[a-z_]+)*)-(?P<row>\d+)-(?P<part>[a-z_]+)\Z")
+_ROW_KEY = re.compile(r"(?P<group>[a-z_]+(?:-[a-z_]+)*)-(?P<row>[0-9]{1,6})-(?P<part>[a-z_]+)\Z")
 # Blank rows added by "Add ..." buttons, by the last part of the group name.
 _BLANK_ROWS = {
     "labels": {"key": "", "value": ""},
@@ -427,6 +427,8 @@ class StepForm(forms.Form):
                 return cleaned, _MISSING
             return cleaned, number if abs(number) <= MAX_INT else _MISSING
         ok = cleaned is not None and not isinstance(cleaned, ValidationError)
+        if isinstance(field, forms.ChoiceField) and not ok:
+            return cleaned, _MISSING  # a forged choice never reaches the plan (issue 12)
         return cleaned, cleaned if ok else text
 
     # list editors ----------------------------------------------------------------------------

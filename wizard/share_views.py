@@ -111,7 +111,7 @@ def keep_mine(request: HttpRequest) -> HttpResponse:
     base = request.POST.get("base", "")
     try:
         result = plans.save_from_session(
-            state.meta.get("saved"), mine, int(base) if base.isdigit() else -1
+            state.meta.get("saved"), mine, plans.revision_number(base) or -1
         )
     except plans.Conflict as conflict:
         return _conflict_page(request, conflict, mine)
@@ -234,8 +234,8 @@ def diff(request: HttpRequest, share_id: str) -> HttpResponse:
     saved = _shared(share_id)
     a, b = request.GET.get("a", ""), request.GET.get("b", "")
     latest = saved.latest_number
-    old = _revision(saved, int(a) if a.isdigit() else max(latest - 1, 1))
-    new = _revision(saved, int(b) if b.isdigit() else latest)
+    old = _revision(saved, plans.revision_number(a) or max(latest - 1, 1))
+    new = _revision(saved, plans.revision_number(b) or latest)
     before, after = plans.plan_of(old), plans.plan_of(new)
     context = {
         "saved": saved,
@@ -256,7 +256,7 @@ def fork(request: HttpRequest, share_id: str) -> HttpResponse:
     """Anyone with the share link: copy the plan (a revision of it) into a new plan of their own."""
     saved = _shared(share_id)
     number = request.POST.get("revision", "")
-    created = plans.fork(_revision(saved, int(number) if number.isdigit() else None))
+    created = plans.fork(_revision(saved, plans.revision_number(number)))
     messages.success(request, "This is your copy: keep the edit link.")
     return redirect("share:edit", key=created.edit_key)
 

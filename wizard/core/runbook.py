@@ -303,7 +303,9 @@ def _storage(plan: Plan) -> tuple[str, str]:
                 "s3": f"aws s3 ls {quote('s3://' + store.bucket)}",
                 "gcs": f"gsutil ls {quote('gs://' + store.bucket)}",
                 "azure": f"az storage container show --name {quote(store.bucket)} --account-name {quote(store.account)}",
-            }[store.kind]
+            }.get(store.kind)
+            if url is None:  # an unknown kind: checks report it (store_kind_invalid)
+                continue
             out += [
                 f"- {path}: bucket {_code(store.bucket)}, credentials in Secret {_code(store.secret)}. Check the "
                 "bucket exists and the credentials can list it:",
