@@ -98,7 +98,23 @@ MIDDLEWARE = [
 # Requests per client address and minute on the views that write (wizard/ratelimit.py).
 # 0 turns limiting off (the load test does, to measure throughput).
 RATE_LIMIT_PER_MINUTE = env_int("WIZARD_RATE_LIMIT_PER_MINUTE", 60)
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Proxies in front that append to X-Forwarded-For (1 behind the documented TLS proxy; 0 when
+# clients connect directly, so a forged header changes nothing).
+TRUSTED_PROXIES = env_int("WIZARD_TRUSTED_PROXIES", 0)
+# Rate-limit counts live in the database cache (table made by migration 0002), shared by every
+# worker; WIZARD_RATE_LIMIT_CACHE=locmem keeps them per process instead.
+RATE_LIMIT_CACHE = "ratelimit"
+_ratelimit_cache = os.environ.get("WIZARD_RATE_LIMIT_CACHE", "database")
+if _ratelimit_cache not in ("database", "locmem"):
+    raise ImproperlyConfigured("WIZARD_RATE_LIMIT_CACHE must be 'database' or 'locmem'.")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": (
+        {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "wizard_ratelimit"}
+        if _ratelimit_cache == "database"
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
+    ),
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

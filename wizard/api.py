@@ -131,6 +131,7 @@ def _shared(share_id: str):
 
 
 @api_view("POST")
+@rate_limited("render")
 def render(request: HttpRequest) -> JsonResponse:
     plan = read_plan(request)
     findings = check(plan)

@@ -15,6 +15,7 @@ from wizard.core.checks import check, has_errors
 from wizard.core.readiness import readiness
 from wizard.core.values import to_yaml
 from wizard.forms import StartForm, raw_of
+from wizard.ratelimit import rate_limited
 from wizard.state import WizardState
 from wizard.templatetags import wizard_tags as tags
 
@@ -22,6 +23,7 @@ ZIP_NAME = "bundle.zip"
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("session")
 def start(request: HttpRequest) -> HttpResponse:
     state = WizardState(request.session)
     form = StartForm(request.POST or None)
@@ -32,6 +34,7 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("step")
 def step(request: HttpRequest, slug: str) -> HttpResponse:
     spec = _step_or_404(slug)
     state = WizardState(request.session)
@@ -59,6 +62,7 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
+@rate_limited("preview")
 def preview(request: HttpRequest, slug: str) -> HttpResponse:
     """The values file and this step's findings with the unsaved input applied; writes nothing."""
     spec = _step_or_404(slug)
