@@ -53,6 +53,13 @@ class RequestLogMiddleware:
         return response
 
 
+# The wizard uses no powerful browser feature: deny them all to itself and to any frame.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), browsing-topics=()"
+)
+
+
 class PrivacyHeadersMiddleware:
     """Dynamic responses are never cached or indexed; share/edit/API/import answers are private."""
 
@@ -64,6 +71,7 @@ class PrivacyHeadersMiddleware:
         if request.path.startswith("/static/"):
             return response
         response.setdefault("X-Robots-Tag", "noindex, nofollow")
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         match = getattr(request, "resolver_match", None)
         if match is not None and (
             match.namespace in _PRIVATE_NAMESPACES or response.has_header("Content-Disposition")

@@ -48,7 +48,8 @@ def api_view(*methods: str) -> Callable:
         @csrf_exempt
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> JsonResponse:
-            if request.method not in methods:
+            allowed = (*methods, "HEAD") if "GET" in methods else methods
+            if request.method not in allowed:
                 response = error_response(
                     405, "method_not_allowed", f"use {' or '.join(methods)} here"
                 )
@@ -173,7 +174,7 @@ def create(request: HttpRequest) -> JsonResponse:
 @rate_limited("api")
 def plan(request: HttpRequest, share_id: str) -> JsonResponse:
     saved = _shared(share_id)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _get(request, saved)
     _authorize(request, saved)
     if request.method == "DELETE":

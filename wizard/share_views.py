@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from wizard import pagecache, plans
 from wizard.core import bundle, codec
@@ -181,17 +181,17 @@ def _shared_page(request: HttpRequest, share_id: str, number: int | None) -> Htt
     return pagecache.render_same_for_all(request, key, "share/plan.html", context)
 
 
-@require_GET
+@require_safe
 def shared_plan(request: HttpRequest, share_id: str) -> HttpResponse:
     return _shared_page(request, share_id, None)
 
 
-@require_GET
+@require_safe
 def shared_revision(request: HttpRequest, share_id: str, number: int) -> HttpResponse:
     return _shared_page(request, share_id, number)
 
 
-@require_GET
+@require_safe
 def download(
     request: HttpRequest, share_id: str, name: str, number: int | None = None
 ) -> HttpResponse:
@@ -223,13 +223,13 @@ def _attachment(body: str | bytes, filename: str, content_type: str) -> HttpResp
     return response
 
 
-@require_GET
+@require_safe
 def history(request: HttpRequest, share_id: str) -> HttpResponse:
     saved = _shared(share_id)
     return render(request, "share/history.html", {"saved": saved, "history": plans.history(saved)})
 
 
-@require_GET
+@require_safe
 def diff(request: HttpRequest, share_id: str) -> HttpResponse:
     saved = _shared(share_id)
     a, b = request.GET.get("a", ""), request.GET.get("b", "")
@@ -262,7 +262,7 @@ def fork(request: HttpRequest, share_id: str) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def edit(request: HttpRequest, key: str) -> HttpResponse:
     saved = _owned(key)
     context = {**_plan_context(saved, plans.latest(saved)), "edit_key": key}

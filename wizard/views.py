@@ -7,7 +7,7 @@ import functools
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from wizard import share_views, steps
 from wizard.core import bundle
@@ -22,7 +22,7 @@ from wizard.templatetags import wizard_tags as tags
 ZIP_NAME = "bundle.zip"
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @rate_limited("session")
 def start(request: HttpRequest) -> HttpResponse:
     state = WizardState(request.session)
@@ -33,12 +33,12 @@ def start(request: HttpRequest) -> HttpResponse:
     return render(request, "wizard/start.html", {"form": form, "started": state.started})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @rate_limited("step")
 def step(request: HttpRequest, slug: str) -> HttpResponse:
     spec = _step_or_404(slug)
     state = WizardState(request.session)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _render_step(request, state, spec)
     action = steps.action_of(request.POST)
     if action.kind in ("add", "remove"):
@@ -81,7 +81,7 @@ def preview(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def review(request: HttpRequest) -> HttpResponse:
     state = WizardState(request.session)
     plan, forms = state.build()
@@ -102,7 +102,7 @@ def review(request: HttpRequest) -> HttpResponse:
     return render(request, "wizard/review.html", context)
 
 
-@require_GET
+@require_safe
 def download(request: HttpRequest, name: str) -> HttpResponse:
     state = WizardState(request.session)
     plan = state.build_plan()
