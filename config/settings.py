@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "config.middleware.SessionCapMiddleware",
     "django.middleware.common.CommonMiddleware",
     "config.middleware.FormBodyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -155,6 +156,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Django's renderer, with the widget templates the wizard uses written in Python (same bytes).
 FORM_RENDERER = "wizard.renderer.WizardFormRenderer"
 
+# What one wizard session may hold, encoded (an import parks its unmanaged keys there):
+# config.middleware.SessionCapMiddleware answers 413 past it. Expired rows: docs/deploy.md.
+SESSION_MAX_BYTES = env_int("WIZARD_SESSION_MAX_BYTES", 256 * 1024)
 SESSION_ENGINE = "wizard.sessions"  # the db backend, with plain SQL reads and updates
 # Cookie first: a share page read by a visitor needs no session row.
 MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
