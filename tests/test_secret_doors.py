@@ -155,3 +155,22 @@ def test_the_import_page_strips_each_shape_before_the_session(client, name, valu
     for url in ("/review/", "/download/values.yaml", "/download/RUNBOOK.md"):
         assert MARKER not in client.get(url).content.decode(), url
     assert MARKER not in everything(client)
+
+
+@pytest.mark.parametrize(
+    ("slug", "field"),
+    [("database", "host"), ("ssl", "host"), ("storage", "artifacts-bucket"), ("secrets", "name")],
+)
+@pytest.mark.parametrize(
+    "value",
+    [f"postgres://polyaxon:{MARKER}@db.example.com/p", f"-----BEGIN PRIVATE KEY-----{MARKER}"],
+)
+def test_the_wizard_form_refuses_a_credential_and_keeps_it_nowhere(client, slug, field, value):
+    client.post("/", {"target": "v2"})
+    response = client.post(f"/step/{slug}/", {field: value})
+    assert response.status_code == 200  # the step again, with the error next to the field
+    assert "secret_in_field" in {e.code for e in response.context["form"].errors.as_data()[field]}
+    client.post("/plans/save/", {})
+    for url in ("/review/", "/download/values.yaml", "/download/RUNBOOK.md", f"/step/{slug}/"):
+        assert MARKER not in client.get(url).content.decode(), url
+    assert MARKER not in everything(client)

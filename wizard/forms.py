@@ -22,7 +22,7 @@ from django.forms.utils import ErrorDict
 from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
 
-from wizard.core import rules
+from wizard.core import rules, secretfilter
 from wizard.core.checks import Finding
 from wizard.core.codec import MAX_INT, MAX_ITEMS
 from wizard.core.plan import (
@@ -429,6 +429,13 @@ class StepForm(forms.Form):
         ok = cleaned is not None and not isinstance(cleaned, ValidationError)
         if isinstance(field, forms.ChoiceField) and not ok:
             return cleaned, _MISSING  # a forged choice never reaches the plan (issue 12)
+        if secretfilter.secret_text(text):  # user:password@ or a private key: never in a plan
+            error = ValidationError(
+                "This holds a password or key; give the host or name only, and keep the secret "
+                "in the Kubernetes Secret (the runbook creates it).",
+                code="secret_in_field",
+            )
+            return error, _MISSING
         return cleaned, cleaned if ok else text
 
     # list editors ----------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from dataclasses import fields, replace
 from urllib.parse import parse_qsl, urlencode
 
 from wizard import steps
-from wizard.core import codec
+from wizard.core import codec, secretfilter
 from wizard.core.plan import TARGETS, Plan
 from wizard.forms import RawData, StepForm, add_row, raw_of, remove_row
 
@@ -155,7 +155,8 @@ class WizardState:
         step's form bound to it (for `build(bound=...)`)."""
         form = self.form(slug, raw_of(data))
         stored = self._stored(create=True)
-        stored["steps"][slug] = encode_raw({k: v for k, v in form.raw.items() if k in form.fields})
+        kept = {k: v for k, v in form.raw.items() if k in form.fields}
+        stored["steps"][slug] = encode_raw(_without_secrets(kept))
         if slug not in stored["visited"]:
             stored["visited"].append(slug)
         self.session.modified = True
@@ -175,7 +176,7 @@ class WizardState:
             anchor = target.rsplit("-", 1)[0]
             focus = f"add:{anchor}"  # the row is gone: its list's Add button takes the focus
         stored = self._stored(create=True)
-        stored["steps"][slug] = encode_raw(raw)
+        stored["steps"][slug] = encode_raw(_without_secrets(raw))
         self.session.modified = True
         return focus, anchor
 
@@ -310,3 +311,11 @@ def decode_raw(text: str) -> RawData:
     ):
         out.setdefault(name, []).append(value)
     return out
+
+
+def _without_secrets(raw: dict) -> dict:
+    """Raw step data with every value that carries a credential (user:password@, a private key)
+    blanked: the form reported it (`secret_in_field`); the session never keeps it (issue 12)."""
+    if not any(secretfilter.secret_text(v) for vs in raw.values() for v in vs):
+        return raw
+    return {k: ["" if secretfilter.secret_text(v) else v for v in vs] for k, vs in raw.items()}
