@@ -111,7 +111,12 @@ if _ratelimit_cache not in ("database", "locmem"):
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "ratelimit": (
-        {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "wizard_ratelimit"}
+        {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "wizard_ratelimit",
+            # the default (300 entries, then a third culled) would forget counts under load
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
         if _ratelimit_cache == "database"
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
     ),
