@@ -52,13 +52,13 @@ HOSTILE = (
     "--help; touch CANARY11",
 )
 STAND_IN = r"""#!/bin/bash
-# records its argv (NUL-separated, one record per call), then plays its part
+# records its argv (NUL-separated) in a file of its own (calls run at once in <(...) must not
+# interleave), then plays its part
 me=${0##*/}
 { printf '%s\0' "$me" "$@"
   if [[ $me == pg_* || $me == psql ]]; then
     for v in PGHOST PGPORT PGUSER PGDATABASE PGSSLMODE; do printf 'ENV:%s=%s\0' "$v" "${!v}"; done
-  fi
-  printf '\x1e'; } >> "$ARGV_LOG"
+  fi; } > "$ARGV_LOG/$BASHPID.$RANDOM$RANDOM"
 if [[ $me == kubectl && ( $1 == exec || $1 == run ) ]]; then
   pod_env=()
   for ((i = 1; i <= $#; i++)); do
@@ -128,8 +128,8 @@ def bindir(tmp_path_factory) -> Path:
 
 def run_blocks(markdown: str, bindir: Path, workdir: Path) -> list[list[str]]:
     """Run each block in its own subshell of one bash; the recorded calls, each an argv list."""
-    log = workdir / "argv.log"
-    log.write_bytes(b"")
+    log = workdir / "argv.d"
+    log.mkdir()
     # what the reader exports first (the pod's own PG* variables come from `--env`)
     env_names = set(re.findall(r"\$\{?([A-Z][A-Z0-9_]+)", markdown)) - set(PG_ENV)
     env = {
@@ -149,7 +149,7 @@ def run_blocks(markdown: str, bindir: Path, workdir: Path) -> list[list[str]]:
         timeout=60,
         check=False,
     )
-    return [c.split("\0")[:-1] for c in log.read_text().split("\x1e") if c]
+    return [path.read_text().split("\0")[:-1] for path in sorted(log.iterdir())]
 
 
 def canaries(workdir: Path) -> list[str]:
