@@ -11,6 +11,7 @@ ORACLE_V2 := .venv-oracles/v2/.installed
 ORACLE_V06 := .venv-oracles/v06/.installed
 NODE_STAMP := node_modules/.installed
 CHROMIUM := /usr/bin/chromium
+SHELLCHECK := /usr/bin/shellcheck
 STATIC_STAMP := staticfiles/staticfiles.json
 STATIC_SOURCES := $(shell find static -type f 2>/dev/null)
 PG_URL := postgres://postgres@127.0.0.1:5432/wizard
@@ -32,6 +33,11 @@ $(CHROMIUM):
 	apt-get update -q
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
 
+# Debian's shellcheck: tests/core/test_runbook_shell.py checks every runbook shell block with it.
+$(SHELLCHECK):
+	apt-get update -q
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q shellcheck
+
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
@@ -43,7 +49,7 @@ run: $(VENV_STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py migrate
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(VENV_STAMP) $(ORACLE_V2) $(ORACLE_V06) $(CHROMIUM) $(NODE_STAMP) $(STATIC_STAMP)
+test: $(VENV_STAMP) $(ORACLE_V2) $(ORACLE_V06) $(CHROMIUM) $(SHELLCHECK) $(NODE_STAMP) $(STATIC_STAMP)
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 

@@ -11,7 +11,8 @@ import logging
 import re
 import time
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 request_log = logging.getLogger("wizard.request")
 
@@ -48,6 +49,13 @@ class RequestLogMiddleware:
         return response
 
 
+# The wizard uses no powerful browser feature: deny them all to itself and to any frame.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), browsing-topics=()"
+)
+
+
 class PrivacyHeadersMiddleware:
     """Dynamic responses are never cached or indexed; share/edit/API/import answers are private."""
 
@@ -59,6 +67,7 @@ class PrivacyHeadersMiddleware:
         if request.path.startswith("/static/"):
             return response
         response.setdefault("X-Robots-Tag", "noindex, nofollow")
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         match = getattr(request, "resolver_match", None)
         if match is not None and (
             match.namespace in _PRIVATE_NAMESPACES or response.has_header("Content-Disposition")
@@ -88,3 +97,31 @@ class RedactPathFilter(logging.Filter):
 
 
 _EDIT_KEY = re.compile(r"/e/[^/\s?#]+")
+
+
+class SessionCapMiddleware:
+    """A session holds at most SESSION_MAX_BYTES (encoded): a request that would store more is
+    answered 413 and its changes are dropped, so the session keeps what it held before. It sits
+    right after SessionMiddleware, so it sees the session after every other middleware wrote."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or not session.modified or session.is_empty():
+            return response
+        size = len(session.encode(dict(session.items())))
+        if size <= settings.SESSION_MAX_BYTES:
+            return response
+        session.modified = False  # SessionMiddleware saves nothing: the stored session stands
+        message = (
+            f"This would make your wizard session {size:,} bytes; it may hold "
+            f"{settings.SESSION_MAX_BYTES:,}. Import a smaller values file (fewer unmanaged keys)."
+        )
+        if request.path.startswith("/api/"):
+            return JsonResponse({"error": "too_large", "message": message}, status=413)
+        # Plain text: the page templates need a CSP nonce, written by now.
+        text = f"{message}\nWhat you had before this request is still there: go back.\n"
+        return HttpResponse(text, content_type="text/plain; charset=utf-8", status=413)

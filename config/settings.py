@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "config.middleware.SessionCapMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -98,7 +99,28 @@ MIDDLEWARE = [
 # Requests per client address and minute on the views that write (wizard/ratelimit.py).
 # 0 turns limiting off (the load test does, to measure throughput).
 RATE_LIMIT_PER_MINUTE = env_int("WIZARD_RATE_LIMIT_PER_MINUTE", 60)
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Proxies in front that append to X-Forwarded-For (1 behind the documented TLS proxy; 0 when
+# clients connect directly, so a forged header changes nothing).
+TRUSTED_PROXIES = env_int("WIZARD_TRUSTED_PROXIES", 0)
+# Rate-limit counts live in the database cache (table made by migration 0002), shared by every
+# worker; WIZARD_RATE_LIMIT_CACHE=locmem keeps them per process instead.
+RATE_LIMIT_CACHE = "ratelimit"
+_ratelimit_cache = os.environ.get("WIZARD_RATE_LIMIT_CACHE", "database")
+if _ratelimit_cache not in ("database", "locmem"):
+    raise ImproperlyConfigured("WIZARD_RATE_LIMIT_CACHE must be 'database' or 'locmem'.")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": (
+        {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "wizard_ratelimit",
+            # the default (300 entries, then a third culled) would forget counts under load
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+        if _ratelimit_cache == "database"
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
+    ),
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -137,6 +159,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# What one wizard session may hold, encoded (an import parks its unmanaged keys there):
+# config.middleware.SessionCapMiddleware answers 413 past it. Expired rows: docs/deploy.md.
+SESSION_MAX_BYTES = env_int("WIZARD_SESSION_MAX_BYTES", 256 * 1024)
 # Cookie first: a share page read by a visitor needs no session row.
 MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 
@@ -176,6 +201,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# Load balancers check liveness over plain HTTP: /healthz answers there instead of redirecting.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("DJANGO_SECURE_HSTS_SECONDS", 31536000)
 # On by default so `check --deploy` is clean; turn off when sibling subdomains are not all HTTPS.
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)

@@ -45,6 +45,9 @@ def restore(path: Path) -> None:
     call_command("restore_plans", str(path), stderr=StringIO())
 
 
+END_ONE = '{"format": 1, "end": true, "plans": 1}\n'
+
+
 @pytest.fixture
 def two_plans() -> list[plans.Created]:
     first = plans.create(example())
@@ -56,7 +59,7 @@ def two_plans() -> list[plans.Created]:
 def test_backup_writes_one_json_line_per_plan_without_keys(tmp_path, two_plans):
     backup(tmp_path / "plans.jsonl")
     text = (tmp_path / "plans.jsonl").read_text()
-    lines = [json.loads(line) for line in text.splitlines()]
+    lines = [json.loads(line) for line in text.splitlines()][:-1]
     assert len(lines) == 2
     assert [len(line["revisions"]) for line in lines] == [2, 1]
     for created in two_plans:
@@ -66,7 +69,7 @@ def test_backup_writes_one_json_line_per_plan_without_keys(tmp_path, two_plans):
 def test_backup_to_stdout(two_plans):
     out = StringIO()
     call_command("backup_plans", stdout=out, stderr=StringIO())
-    assert len(out.getvalue().splitlines()) == 2
+    assert len(out.getvalue().splitlines()) == 3  # two plans and the end line
 
 
 def test_restore_into_an_empty_database_recreates_everything(tmp_path, two_plans):
@@ -104,7 +107,7 @@ def test_restore_refuses_a_revision_holding_a_password(tmp_path, two_plans):
     record["edit_key_hash"] = "f" * 64
     record["share_id"] = "11111111-2222-3333-4444-555555555555"
     record["revisions"][0]["data"]["database"]["password"] = "SECRET-MARKER-123"
-    (tmp_path / "bad.jsonl").write_text(json.dumps(record) + "\n")
+    (tmp_path / "bad.jsonl").write_text(json.dumps(record) + "\n" + END_ONE)
     with pytest.raises(CommandError):
         restore(tmp_path / "bad.jsonl")
     assert SavedPlan.objects.count() == 2

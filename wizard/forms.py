@@ -23,14 +23,14 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
 
-from wizard.core import rules
+from wizard.core import rules, secretfilter
 from wizard.core.checks import Finding
 from wizard.core.codec import MAX_INT, MAX_ITEMS
 from wizard.core.plan import (
-    PROVIDERS,
     DB_KINDS,
     FS_GROUP_POLICIES,
     ISSUER_KINDS,
+    PROVIDERS,
     SCHEDULING_MODES,
     SERVICE_KINDS,
     SERVICE_TYPES,
@@ -161,9 +161,18 @@ def _no_control_characters(value: str) -> None:
         )
 
 
+def _no_credentials(value: str) -> None:
+    if secretfilter.secret_text(value):  # user:password@ or a private key: never in a plan
+        raise ValidationError(
+            "This holds a password or key; give the host or name only, and keep the secret "
+            "in the Kubernetes Secret (the runbook creates it).",
+            code="secret_in_field",
+        )
+
+
 def _text(label: str, help_text: str = "", **kw) -> forms.CharField:
     attrs = {"autocomplete": "off", "spellcheck": "false", **kw.pop("attrs", {})}
-    validators = [_no_control_characters, *kw.pop("validators", [])]
+    validators = [_no_control_characters, _no_credentials, *kw.pop("validators", [])]
     widget = kw.pop("widget", forms.TextInput)
     return forms.CharField(
         label=label,
@@ -228,7 +237,11 @@ class Section(forms.Form):
             return default
         if name not in self.errors and self.cleaned_data.get(name) is not None:
             return self.cleaned_data[name]
+        if isinstance(field, forms.ChoiceField):
+            return default  # a forged choice never reaches the plan
         text = _CONTROL.sub("", raw).strip()
+        if secretfilter.secret_text(text):
+            return default  # a credential never reaches the plan (the field shows the error)
         if isinstance(field, forms.IntegerField):
             try:
                 number = int(text)

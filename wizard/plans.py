@@ -12,6 +12,7 @@ import difflib
 import hashlib
 import hmac
 import json
+import re
 import secrets
 import uuid
 from dataclasses import dataclass, field
@@ -85,7 +86,7 @@ def shared_revision(share_id: str, number: int | None = None) -> Revision | None
     """A revision (the latest when `number` is None) with its plan, in one query; None if either
     is unknown."""
     parsed = parse_share_id(share_id)
-    if parsed is None or (number is not None and not 0 < number <= 2**31 - 1):
+    if parsed is None or (number is not None and not 0 < number <= MAX_REVISION):
         return None
     found = Revision.objects.select_related("saved_plan").filter(saved_plan__share_id=parsed)
     wanted = F("saved_plan__latest_number") if number is None else number
@@ -110,7 +111,21 @@ def latest(saved: SavedPlan) -> Revision:
     return saved.revisions.get(number=saved.latest_number)
 
 
+MAX_REVISION = 2**31 - 1
+
+
+def revision_number(text: str) -> int | None:
+    """A revision number typed in a URL or form: ASCII digits only (`str.isdigit` takes '²'),
+    within the column's range; None otherwise."""
+    if not isinstance(text, str) or not re.fullmatch(r"[0-9]{1,10}", text):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_REVISION else None
+
+
 def revision(saved: SavedPlan, number: int) -> Revision | None:
+    if not 0 < number <= MAX_REVISION:
+        return None
     return saved.revisions.filter(number=number).first()
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, MutableMapping
 
 from wizard import steps
-from wizard.core import codec
+from wizard.core import codec, secretfilter
 from wizard.core.plan import TARGETS, Plan
 from wizard.forms import RawData, StepForm, add_row, raw_of, remove_row
 
@@ -144,7 +144,7 @@ class WizardState:
 
     def _keep(self, slug: str, raw: RawData, visited: bool) -> None:
         stored = self._stored(create=True)
-        stored["steps"][slug] = raw
+        stored["steps"][slug] = _without_secrets(raw)
         if visited and slug not in stored["visited"]:
             stored["visited"].append(slug)
         self.session.modified = True
@@ -206,3 +206,11 @@ class WizardState:
 
 def _raw_steps(plan: Plan) -> dict[str, RawData]:
     return {step.slug: step.form_class.raw_from_plan(plan) for step in steps.STEPS}
+
+
+def _without_secrets(raw: dict) -> dict:
+    """Raw step data with every value that carries a credential (user:password@, a private key)
+    blanked: the form reported it (`secret_in_field`); the session never keeps it (issue 12)."""
+    if not any(secretfilter.secret_text(v) for vs in raw.values() for v in vs):
+        return raw
+    return {k: ["" if secretfilter.secret_text(v) else v for v in vs] for k, vs in raw.items()}

@@ -9,7 +9,7 @@ from tests.strategies import any_plans, valid_plans
 from wizard.core import codec, safeyaml, values
 from wizard.core.importer import import_values, known_keys
 from wizard.core.importer.detect import V06_MARKERS, V2_MARKERS
-from wizard.core.importer.secrets import is_secret_path
+from wizard.core.secretfilter import secret_key as is_secret_path
 
 
 def _round_trip(plan):

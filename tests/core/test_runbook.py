@@ -114,16 +114,36 @@ def test_in_cluster_v2_db_sets_both_postgres_passwords_from_one_key():
     assert "--set-file postgresql.auth.postgresPassword=<(secret POLYAXON_DB_PASSWORD)" in text
 
 
+def backup_step(plan) -> str:
+    return to_runbook(plan).split("Backups before any upgrade")[-1].split("\n## ")[0]
+
+
 def test_external_db_is_backed_up_with_pg_dump_before_upgrades():
     text = to_runbook(example("v2-two-pool-aws"))
     assert text.index("pg_dump") < text.index("helm upgrade --install")
-    assert "--host=polyaxon.c1abcdefgh.eu-west-1.rds.amazonaws.com" in text
+    assert "--env=PGHOST=polyaxon.c1abcdefgh.eu-west-1.rds.amazonaws.com" in text
+
+
+def test_external_db_is_dumped_from_a_one_off_pod_in_the_namespace():
+    backup = backup_step(example("v2-two-pool-aws"))
+    assert "kubectl run polyaxon-pg-dump --namespace polyaxon --rm -i" in backup
+
+
+def test_the_backup_step_says_to_skip_it_on_the_first_install():
+    backup = backup_step(example("v2-two-pool-aws"))
+    assert "first install" in backup.split("```")[0]
 
 
 def test_in_cluster_db_is_backed_up_from_its_pod():
-    assert "statefulset/polyaxon-postgresql -- sh -c" in to_runbook(
-        make_plan(database={"kind": "in-cluster"})
-    )
+    text = to_runbook(make_plan(database={"kind": "in-cluster"}))
+    assert "statefulset/polyaxon-postgresql -- \\\n  env PGDATABASE=polyaxon \\\n  sh -c" in text
+
+
+def test_in_cluster_db_name_and_user_are_validated():
+    from tests.plans import codes
+
+    plan = make_plan(database={"kind": "in-cluster", "name": "$(x)", "user": "a b"})
+    assert {"db_name_invalid", "db_user_invalid"} <= codes(plan)
 
 
 def test_secrets_are_created_from_environment_variables_only():

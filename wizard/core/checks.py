@@ -409,6 +409,19 @@ def _check_database(plan: Plan, r: _Report) -> None:
     db = plan.database
     if not r.choice("db_kind_invalid", "database.kind", db.kind, DB_KINDS, "The database kind"):
         return
+    # Both kinds: the chart creates (or connects as) these, and the runbook's backup names them.
+    r.rule(
+        "db_name_invalid",
+        "database.name",
+        rules.pg_identifier_problem(db.name),
+        "The database name",
+    )
+    r.rule(
+        "db_user_invalid",
+        "database.user",
+        rules.pg_identifier_problem(db.user, user=True),
+        "The database user",
+    )
     if db.kind == "in-cluster":
         r.add(
             WARNING,
@@ -443,18 +456,6 @@ def _check_database(plan: Plan, r: _Report) -> None:
             "The database host",
         )
     r.rule("db_port_invalid", "database.port", rules.port_problem(db.port), "The database port")
-    r.rule(
-        "db_name_invalid",
-        "database.name",
-        rules.pg_identifier_problem(db.name),
-        "The database name",
-    )
-    r.rule(
-        "db_user_invalid",
-        "database.user",
-        rules.pg_identifier_problem(db.user),
-        "The database user",
-    )
     if db.conn_max_age < 0:
         r.add(
             ERROR,

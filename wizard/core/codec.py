@@ -9,11 +9,13 @@ host name or a label is valid is the job of `checks.py`, which reports it as a f
 from __future__ import annotations
 
 import dataclasses
+import re
 import types
 import typing
 from functools import cache
 
 from . import plan as plan_module
+from . import secretfilter
 from .plan import Plan
 
 FORMAT_VERSION = 1
@@ -24,6 +26,19 @@ MAX_KEPT_DEPTH = 32
 MAX_KEPT_NODES = 50_000
 # Keys a user may try to put a secret under; they get a pointed message instead of "unknown key".
 SECRET_WORDS = ("password", "token", "passwd", "secret_value", "access_key", "private_key")
+
+
+# Strict text: no lone surrogate (it cannot be encoded, so a backup or a page would fail on it)
+# and no C0 control character but tab and line breaks (PostgreSQL refuses NUL; the rest is noise).
+_BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
+def text_problem(value: str) -> str | None:
+    """Why a string cannot be part of a plan (a control character, a lone surrogate), or None."""
+    bad = _BAD_CHAR.search(value)
+    if bad is None:
+        return None
+    return f"must not contain the control or surrogate character {ascii(bad.group())} (at {bad.start()})"
 
 
 class PlanFormatError(ValueError):
@@ -116,6 +131,12 @@ def _decode(tp, value, path: str, problems: list):
         if len(value) > MAX_STRING:
             problems.append((path, f"at most {MAX_STRING} characters"))
             return ""
+        problem = text_problem(value)
+        if problem is None and secretfilter.secret_text(value):
+            problem = _SECRET_MESSAGE
+        if problem:
+            problems.append((path, problem))
+            return ""
         return value
     raise TypeError(f"unsupported plan field type {tp!r}")  # a bug in plan.py, not user input
 
@@ -143,15 +164,25 @@ def _decode_json_object(value, path: str, problems: list) -> dict:
                 if not isinstance(key, str):
                     problems.append((at, "keys must be strings"))
                     return {}
+                if problem := text_problem(key):
+                    problems.append((_join(at, key), f"the key {problem}"))
+                    return {}
                 stack.append((child, _join(at, key), depth + 1))
         elif isinstance(node, list):
             stack.extend((child, _join(at, i), depth + 1) for i, child in enumerate(node))
         elif isinstance(node, float) and node != node or node in (float("inf"), float("-inf")):
             problems.append((at, "NaN and infinity cannot be written to JSON"))
             return {}
+        elif isinstance(node, str) and (problem := text_problem(node)):
+            problems.append((at, problem))
+            return {}
         elif not isinstance(node, (str, int, float, bool, type(None))):
             problems.append((at, "expected a JSON value"))
             return {}
+    secrets = secretfilter.find(value)
+    if secrets:
+        problems += [(_join(path, found), _SECRET_MESSAGE) for found in secrets]
+        return {}
     return value
 
 
@@ -168,10 +199,21 @@ def _decode_dataclass(cls, value, path: str, problems: list):
     for name, f in known.items():
         if name in value:
             kwargs[name] = _decode(hints[name], value[name], _join(path, name), problems)
+            allowed = f.metadata.get("choices")
+            if allowed and isinstance(kwargs[name], str) and kwargs[name] not in allowed:
+                shown = ", ".join(repr(a) for a in allowed)
+                problems.append((_join(path, name), f"must be one of {shown}"))
+                kwargs[name] = f.default
         elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
             problems.append((_join(path, name), "is required"))
             kwargs[name] = _zero(hints[name])
     return cls(**kwargs)
+
+
+_SECRET_MESSAGE = (
+    "holds a password, key or token; plans never carry secrets: put the value in the Kubernetes "
+    "Secret named in secrets.name (the runbook creates it from environment variables)"
+)
 
 
 def _unknown_key_message(key: str) -> str:

@@ -21,6 +21,11 @@ _GCS_BUCKET = re.compile(r"[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]\Z")
 _AZURE_CONTAINER = re.compile(r"[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]\Z")
 _AZURE_ACCOUNT = re.compile(r"[a-z0-9]{3,24}\Z")
 _SECRET_KEY = re.compile(r"[-._a-zA-Z0-9]+\Z")
+# Names PostgreSQL takes without quoting, plus '-' (common in managed databases). Nothing a shell,
+# a libpq connection string ('=', spaces) or SQL quoting would read specially.
+_PG_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
+# A role may also carry '.' and '@' (Azure's user@server, IAM-style user names).
+_PG_USER = re.compile(r"[A-Za-z_][A-Za-z0-9_.@-]*\Z")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -144,13 +149,18 @@ def hostname_problem(host: str, *, allow_ip: bool, allow_wildcard: bool = False)
     return None
 
 
-def pg_identifier_problem(value: str) -> str | None:
+def pg_identifier_problem(value: str, *, user: bool = False) -> str | None:
+    """A PostgreSQL database (or, with `user`, role) name as the runbook passes it to pg_dump."""
     if not value:
         return "is required"
     if len(value.encode()) > 63:
         return "must be at most 63 bytes (PostgreSQL truncates longer names)"
-    if _CONTROL.search(value) or value != value.strip():
-        return "must not contain control characters or surrounding spaces"
+    if user and not _PG_USER.match(value):
+        return (
+            "must start with a letter or '_' and hold only letters, digits, '_', '-', '.' and '@'"
+        )
+    if not user and not _PG_NAME.match(value):
+        return "must start with a letter or '_' and hold only letters, digits, '_' and '-'"
     return None
 
 

@@ -160,8 +160,6 @@ def _prerequisites(plan: Plan) -> tuple[str, str]:
         items.append(
             f"- The Polyaxon CLI for checking and running with presets: `pip install polyaxon=={plan.chart_version}`."
         )
-    if plan.database.kind == "external":
-        items.append("- The PostgreSQL client tools (`pg_dump`, `pg_restore`) for backups.")
     return "Prerequisites", "\n".join(items) + "\n\n" + _sh(*cmds)
 
 
@@ -512,7 +510,9 @@ def _storage(plan: Plan) -> tuple[str, str]:
                 "s3": f"aws s3 ls {quote('s3://' + store.bucket)}",
                 "gcs": f"gsutil ls {quote('gs://' + store.bucket)}",
                 "azure": f"az storage container show --name {quote(store.bucket)} --account-name {quote(store.account)}",
-            }[store.kind]
+            }.get(store.kind)
+            if url is None:  # an unknown kind: checks report it (store_kind_invalid)
+                continue
             out += [
                 f"- {path}: bucket {_code(store.bucket)}, credentials in Secret {_code(store.secret)}. Check the "
                 "bucket exists and the credentials can list it:",
@@ -577,37 +577,96 @@ def _secret_reader(plan: Plan) -> str:
     )
 
 
+# The Secret of the chart's PostgreSQL holds the superuser's password as the pod's environment;
+# the pod's own shell expands it. The script is a constant: names reach it as environment
+# variables (`env NAME=value`), never spliced into its text.
+_POD_PG_SCRIPT = {
+    "dump": 'PGPASSWORD="$POSTGRES_PASSWORD" exec pg_dump --username=postgres --format=custom',
+    "restore": 'PGPASSWORD="$POSTGRES_PASSWORD" exec pg_restore --username=postgres '
+    '--clean --if-exists --dbname="$PGDATABASE"',
+}
+# A one-off client pod for an external database: the cluster reaches it where a laptop may not
+# (a managed database on a private address). The password arrives on stdin, so it is in no
+# command line and no pod spec; the dump streams back over the same attachment.
+_CLIENT_IMAGE = "docker.io/library/postgres:17"
+_CLIENT_SCRIPT = {
+    "dump": "IFS= read -r PGPASSWORD && export PGPASSWORD && exec pg_dump --format=custom",
+    "restore": 'IFS= read -r PGPASSWORD && export PGPASSWORD && exec pg_restore --clean --if-exists --dbname="$PGDATABASE"',
+}
+_SC2016 = "# shellcheck disable=SC2016  # single quotes on purpose: the pod's shell expands these"
+
+
+def _in_cluster_pg(plan: Plan, action: str) -> list[str]:
+    """kubectl exec into the chart's PostgreSQL pod, the database name passed as data."""
+    sts = quote(f"statefulset/{plan.release}-postgresql")
+    redirect = '> "polyaxon-$stamp.dump"' if action == "dump" else '< "polyaxon-$stamp.dump"'
+    stdin = "-i " if action == "restore" else ""
+    return [
+        _SC2016,
+        f"kubectl exec {stdin}{_ns(plan)} {sts} -- \\",
+        f"  env PGDATABASE={quote(plan.database.name)} \\",
+        f"  sh -c {quote(_POD_PG_SCRIPT[action])} {redirect}",
+    ]
+
+
+def _client_pod(plan: Plan, action: str) -> list[str]:
+    """A one-off pod in the namespace running the PostgreSQL client against the external database."""
+    db = plan.database
+    pod = quote(f"{plan.release}-pg-{action}")
+    env = [
+        f"PGHOST={quote(db.host)}",
+        f"PGPORT={db.port}",
+        f"PGUSER={quote(db.user)}",
+        f"PGDATABASE={quote(db.name)}",
+    ]
+    if plan.target == "v2":
+        # The stock client image has no CA bundle for the provider: verify-ca/verify-full would
+        # refuse every server, so the pod asks for encryption (require) and says so in the prose.
+        mode = "require" if db.sslmode.startswith("verify") else db.sslmode
+        env.append(f"PGSSLMODE={quote(mode)}")
+    feed = "echo" if action == "dump" else 'echo; cat "polyaxon-$stamp.dump"'
+    lines = [
+        _secret_reader(plan),
+        _SC2016 if action == "restore" else "",
+        f"{{ secret POLYAXON_DB_PASSWORD; {feed}; }} |",
+        f"  kubectl run {pod} {_ns(plan)} --rm -i --quiet --restart=Never \\",
+        f"  --image={_CLIENT_IMAGE} \\",
+        *[f"  --env={e} \\" for e in env],
+        f"  --command -- sh -c {quote(_CLIENT_SCRIPT[action])}"
+        + (' > "polyaxon-$stamp.dump"' if action == "dump" else ""),
+    ]
+    return [line for line in lines if line]
+
+
 def _backups(plan: Plan) -> tuple[str, str]:
     rel, ns = quote(plan.release), _ns(plan)
     out = [
         "Before **every** upgrade or migration (above all one with database or data migrations), take a "
-        "backup and a snapshot, and keep the current values:",
+        "backup and a snapshot, and keep the current values. Skip this step on the first install: "
+        "there is no release and no database yet.",
         "",
     ]
     stamp = 'stamp="$(date +%Y%m%d-%H%M%S)"'
     keep = f'helm get values {rel} {ns} > "values-before-$stamp.yaml"'
-    db = plan.database
-    if db.kind == "external":
-        dump = [
-            _secret_reader(plan),
-            'PGPASSWORD="$(secret POLYAXON_DB_PASSWORD)" pg_dump --format=custom \\',
-            f"  --host={quote(db.host)} --port={db.port} --username={quote(db.user)} \\",
-            f'  --file="polyaxon-$stamp.dump" {quote(db.name)}',
-        ]
+    if plan.database.kind == "external":
         out += [
-            _sh(stamp, keep, *dump),
+            "The dump runs in a one-off pod in the namespace (the cluster reaches the database even on "
+            "a private address), which reads the password from stdin and streams the dump back to this "
+            "machine."
+            + (
+                " The pod encrypts the connection but does not verify the server's certificate "
+                "(its image has no CA for your provider)."
+                if plan.target == "v2" and plan.database.sslmode.startswith("verify")
+                else ""
+            ),
+            "",
+            _sh(stamp, keep, *_client_pod(plan, "dump")),
             "Also take a snapshot of the managed database in your provider's console or CLI, and check "
             "that point-in-time recovery is on.",
         ]
     else:
-        sts = quote(f"statefulset/{plan.release}-postgresql")
         out += [
-            _sh(
-                stamp,
-                keep,
-                f'kubectl exec {ns} {sts} -- sh -c \'PGPASSWORD="$POSTGRES_PASSWORD" pg_dump -U postgres '
-                f'--format=custom {quote(db.name)}\' > "polyaxon-$stamp.dump"',
-            ),
+            _sh(stamp, keep, *_in_cluster_pg(plan, "dump")),
             "Also snapshot the database volume (a VolumeSnapshot or your provider's disk snapshot).",
         ]
     return "Backups before any upgrade", "\n".join(out)
@@ -819,27 +878,11 @@ def _rollback(plan: Plan) -> tuple[str, str]:
         "If a database migration ran, also restore the backup taken before the upgrade "
         "(set `stamp` to the backup's timestamp):"
     )
+    need_stamp = ': "${stamp:?set stamp to the timestamp of the backup to restore}"'
     if db.kind == "external":
-        out += [
-            restore_note,
-            "",
-            _sh(
-                _secret_reader(plan),
-                'PGPASSWORD="$(secret POLYAXON_DB_PASSWORD)" pg_restore --clean --if-exists \\',
-                f"  --host={quote(db.host)} --port={db.port} --username={quote(db.user)} \\",
-                f'  --dbname={quote(db.name)} "polyaxon-$stamp.dump"',
-            ),
-        ]
+        out += [restore_note, "", _sh(need_stamp, *_client_pod(plan, "restore"))]
     else:
-        sts = quote(f"statefulset/{plan.release}-postgresql")
-        out += [
-            restore_note,
-            "",
-            _sh(
-                f'kubectl exec -i {ns} {sts} -- sh -c \'PGPASSWORD="$POSTGRES_PASSWORD" pg_restore -U postgres '
-                f'--clean --if-exists --dbname={quote(db.name)}\' < "polyaxon-$stamp.dump"'
-            ),
-        ]
+        out += [restore_note, "", _sh(need_stamp, *_in_cluster_pg(plan, "restore"))]
     return "Roll back", "\n".join(out)
 
 

@@ -129,7 +129,9 @@ def _toleration(tol: Toleration) -> dict:
     if tol.effect:
         out["effect"] = tol.effect
     if tol.seconds:
-        out["tolerationSeconds"] = int(tol.seconds) if tol.seconds.isascii() and tol.seconds.isdigit() else tol.seconds
+        out["tolerationSeconds"] = (
+            int(tol.seconds) if tol.seconds.isascii() and tol.seconds.isdigit() else tol.seconds
+        )
     return out
 
 

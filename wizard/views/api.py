@@ -8,6 +8,7 @@ and `message`.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Callable
 from functools import wraps
@@ -25,6 +26,7 @@ from wizard.core.importer import report_dict
 from wizard.core.plan import TARGETS, Plan
 from wizard.ratelimit import rate_limited
 
+logger = logging.getLogger(__name__)
 MAX_BODY = 256 * 1024
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
 
@@ -46,7 +48,8 @@ def api_view(*methods: str) -> Callable:
         @csrf_exempt
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> JsonResponse:
-            if request.method not in methods:
+            allowed = (*methods, "HEAD") if "GET" in methods else methods
+            if request.method not in allowed:
                 response = error_response(
                     405, "method_not_allowed", f"use {' or '.join(methods)} here"
                 )
@@ -56,6 +59,9 @@ def api_view(*methods: str) -> Callable:
                 return view(request, *args, **kwargs)
             except ApiError as exc:
                 return error_response(exc.status, exc.error, exc.message, **exc.extra)
+            except Exception:  # a bug: logged with its traceback, answered in JSON as documented
+                logger.exception("API error on %s", request.path)
+                return error_response(500, "server_error", "an unexpected error; it was logged")
 
         return wrapper
 
@@ -163,6 +169,7 @@ def _shared(share_id: str):
 
 
 @api_view("POST")
+@rate_limited("render")
 def render(request: HttpRequest) -> JsonResponse:
     plan, nodes = read_plan_and_nodes(request)
     where = None
@@ -209,7 +216,7 @@ def create(request: HttpRequest) -> JsonResponse:
 @rate_limited("api")
 def plan(request: HttpRequest, share_id: str) -> JsonResponse:
     saved = _shared(share_id)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _get(request, saved)
     _authorize(request, saved)
     if request.method == "DELETE":
@@ -223,7 +230,8 @@ def _get(request: HttpRequest, saved) -> JsonResponse:
     if wanted is None:
         rev = plans.latest(saved)
     else:
-        rev = plans.revision(saved, int(wanted)) if wanted.isdigit() else None
+        number = plans.revision_number(wanted)
+        rev = None if number is None else plans.revision(saved, number)
         if rev is None:
             raise ApiError(404, "not_found", "the plan has no such revision")
     current = plans.plan_of(rev)

@@ -61,7 +61,7 @@ class ImportForm(forms.Form):
         return data
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @rate_limited("import")
 def import_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and _too_large(request):

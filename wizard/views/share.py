@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from wizard import plans
 from wizard.core import bundle, codec
@@ -110,7 +110,7 @@ def keep_mine(request: HttpRequest) -> HttpResponse:
     base = request.POST.get("base", "")
     try:
         result = plans.save_from_session(
-            state.meta.get("saved"), mine, int(base) if base.isdigit() else -1
+            state.meta.get("saved"), mine, plans.revision_number(base) or -1
         )
     except plans.Conflict as conflict:
         return _conflict_page(request, conflict, mine)
@@ -166,17 +166,17 @@ def _shared_page(request: HttpRequest, share_id: str, number: int | None) -> Htt
     return render(request, "share/plan.html", _plan_context(rev.saved_plan, rev))
 
 
-@require_GET
+@require_safe
 def shared_plan(request: HttpRequest, share_id: str) -> HttpResponse:
     return _shared_page(request, share_id, None)
 
 
-@require_GET
+@require_safe
 def shared_revision(request: HttpRequest, share_id: str, number: int) -> HttpResponse:
     return _shared_page(request, share_id, number)
 
 
-@require_GET
+@require_safe
 def download(
     request: HttpRequest, share_id: str, name: str, number: int | None = None
 ) -> HttpResponse:
@@ -208,19 +208,19 @@ def _attachment(body: str | bytes, filename: str, content_type: str) -> HttpResp
     return response
 
 
-@require_GET
+@require_safe
 def history(request: HttpRequest, share_id: str) -> HttpResponse:
     saved = _shared(share_id)
     return render(request, "share/history.html", {"saved": saved, "history": plans.history(saved)})
 
 
-@require_GET
+@require_safe
 def diff(request: HttpRequest, share_id: str) -> HttpResponse:
     saved = _shared(share_id)
     a, b = request.GET.get("a", ""), request.GET.get("b", "")
     latest = saved.latest_number
-    old = _revision(saved, int(a) if a.isdigit() else max(latest - 1, 1))
-    new = _revision(saved, int(b) if b.isdigit() else latest)
+    old = _revision(saved, plans.revision_number(a) or max(latest - 1, 1))
+    new = _revision(saved, plans.revision_number(b) or latest)
     before, after = plans.plan_of(old), plans.plan_of(new)
     context = {
         "saved": saved,
@@ -241,13 +241,13 @@ def fork(request: HttpRequest, share_id: str) -> HttpResponse:
     """Anyone with the share link: copy the plan (a revision of it) into a new plan of their own."""
     saved = _shared(share_id)
     number = request.POST.get("revision", "")
-    created = plans.fork(_revision(saved, int(number) if number.isdigit() else None))
+    created = plans.fork(_revision(saved, plans.revision_number(number)))
     messages.success(request, "This is your copy: keep the edit link.")
     return redirect("share:edit", key=created.edit_key)
 
 
 @never_cache
-@require_GET
+@require_safe
 def edit(request: HttpRequest, key: str) -> HttpResponse:
     saved = _owned(key)
     context = {**_plan_context(saved, plans.latest(saved)), "edit_key": key}

@@ -7,7 +7,7 @@ import functools
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from wizard import steps
 from wizard.core import bundle
@@ -15,13 +15,15 @@ from wizard.core.checks import check, has_errors
 from wizard.core.readiness import readiness
 from wizard.core.values import to_yaml
 from wizard.forms import StartForm, raw_of
+from wizard.ratelimit import rate_limited
 from wizard.state import WizardState
 from wizard.views import share
 
 ZIP_NAME = "bundle.zip"
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
+@rate_limited("session")
 def start(request: HttpRequest) -> HttpResponse:
     state = WizardState(request.session)
     form = StartForm(request.POST or None)
@@ -31,11 +33,12 @@ def start(request: HttpRequest) -> HttpResponse:
     return render(request, "wizard/start.html", {"form": form, "started": state.started})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
+@rate_limited("step")
 def step(request: HttpRequest, slug: str) -> HttpResponse:
     spec = _step_or_404(slug)
     state = WizardState(request.session)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _render_step(request, state, spec)
     action = steps.action_of(request.POST)
     if action.kind in ("add", "remove"):
@@ -59,6 +62,7 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
+@rate_limited("preview")
 def preview(request: HttpRequest, slug: str) -> HttpResponse:
     """The values file and this step's findings with the unsaved input applied; writes nothing."""
     spec = _step_or_404(slug)
@@ -67,7 +71,7 @@ def preview(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "wizard/step.html#preview", context)
 
 
-@require_GET
+@require_safe
 def review(request: HttpRequest) -> HttpResponse:
     state = WizardState(request.session)
     plan, forms = state.build()
@@ -88,7 +92,7 @@ def review(request: HttpRequest) -> HttpResponse:
     return render(request, "wizard/review.html", context)
 
 
-@require_GET
+@require_safe
 def download(request: HttpRequest, name: str) -> HttpResponse:
     state = WizardState(request.session)
     plan = state.build_plan()

@@ -24,12 +24,12 @@ from .. import values as values_module
 from ..checks import ERROR, INFO, WARNING, Finding
 from ..plan import TARGETS, MigrationNote, Plan, Secrets
 from ..safeyaml import YamlRefused, load_values
+from ..secretfilter import strip as strip_secrets
 from .detect import detect_target, has_markers, read_header
 from .fixes import fix_nested_scheduling, fix_v2_pitfalls
 from .kept import normalisation_findings, unmanaged, with_kept
 from .migrate import migrate_kept, migration_markdown, migration_store_notes
 from .read import Findings, _str, drop, read_presets, read_v06, read_v2
-from .secrets import strip_secrets
 from .suggest import key_findings, known_keys
 
 __all__ = [

@@ -6,8 +6,8 @@ import difflib
 
 from ..chart_keys import DEFAULT_KEYS
 from ..checks import INFO, WARNING, Finding
+from ..secretfilter import CHART_SECRET_PATHS as SECRET_PATHS
 from .read import _get
-from .secrets import SECRET_PATHS
 
 # Keys the charts read that their default values files do not list.
 _EXTRA_KEYS = {

@@ -2,7 +2,10 @@
 
 A plan is identified by its edit key's hash (share links rotate, the key does not). A plan that
 exists already keeps its share id and revisions, and gains only the revisions it lacks. Every
-revision is checked with the plan codec first, so a backup cannot smuggle in a password.
+revision is checked with the plan codec first (strict text, no secrets), so a backup cannot smuggle
+in a password. The whole file is checked before anything is written: a file whose end line is
+missing or whose count differs (an interrupted backup), or any bad record, restores nothing, and
+each record's outcome is reported on its own line.
 """
 
 from __future__ import annotations
@@ -30,21 +33,60 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         path = options["file"]
         try:
-            with open(path, encoding="utf-8") as lines:
-                records = [
-                    (number, parse_record(line, number))
-                    for number, line in enumerate(lines, 1)
-                    if line.strip()
-                ]
+            records, problems = read_backup(path)
         except OSError as exc:
             raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        if problems:
+            for problem in problems:
+                self.stderr.write(problem)
+            raise CommandError(f"{path}: {len(problems)} problem(s); nothing was restored")
         created = added = 0
         with transaction.atomic():
             for number, record in records:
                 new_plan, new_revisions = restore(record, number)
                 created += new_plan
                 added += new_revisions
+                outcome = "created" if new_plan else "existed"
+                self.stderr.write(
+                    f"line {number}: plan {record['share_id']} {outcome}, "
+                    f"{new_revisions} revision(s) added"
+                )
         self.stderr.write(f"restored {created} new plan(s), {added} new revision(s)")
+
+
+def read_backup(path: str) -> tuple[list[tuple[int, dict]], list[str]]:
+    """The records of a backup file and, per bad line, what is wrong (the file's end line and
+    its count included)."""
+    records, problems, end, seen = [], [], None, 0
+    with open(path, encoding="utf-8", errors="strict") as lines:
+        try:
+            numbered = [(n, line) for n, line in enumerate(lines, 1) if line.strip()]
+        except UnicodeDecodeError:
+            return [], ["the file is not UTF-8 text"]
+    for number, line in numbered:
+        if end is not None:
+            problems.append(f"line {number}: a record after the end line")
+            continue
+        try:
+            data = json.loads(line)
+        except ValueError:
+            data = None
+        if isinstance(data, dict) and data.get("end") is True:
+            end = (number, data)
+            continue
+        seen += 1
+        try:
+            records.append((number, parse_record(line, number)))
+        except CommandError as exc:
+            problems.append(str(exc))
+    if end is None:
+        problems.append("no end line: the backup is incomplete (interrupted?)")
+    elif end[1].get("format") != 1 or end[1].get("plans") != seen:
+        problems.append(
+            f"line {end[0]}: the end line counts {end[1].get('plans')!r} plan(s), "
+            f"the file holds {seen}"
+        )
+    return records, problems
 
 
 def parse_record(line: str, number: int) -> dict:
@@ -62,7 +104,7 @@ def parse_record(line: str, number: int) -> dict:
     try:
         record["share_id"] = uuid.UUID(record["share_id"])
         record["created_at"] = datetime.fromisoformat(record["created_at"])
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, AttributeError):
         raise bad("share_id or created_at is malformed") from None
     revisions = record.get("revisions")
     if not isinstance(revisions, list) or not revisions:
