@@ -65,7 +65,7 @@ def test_a_row_index_of_4300_digits_is_no_500(quiet, url):
 
 
 def test_an_api_bug_still_answers_json(quiet, monkeypatch):
-    from wizard import api
+    from wizard.views import api
 
     monkeypatch.setattr(api.bundle, "render_files", lambda plan: 1 / 0)
     doc = json.loads((EXAMPLES / "v2-two-pool-aws.json").read_text())

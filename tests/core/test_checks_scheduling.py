@@ -61,7 +61,8 @@ def test_redis_tls_is_not_reported_when_redis_is_not_used():
 
 
 def test_gke_labels_on_an_unnamed_provider_suggest_naming_it():
-    assert "provider_not_named" in codes(make_plan("v2-per-class-gke"))
+    plan = make_plan("v2-per-class-gke", scheduling={"provider": "other"})
+    assert "provider_not_named" in codes(plan)
 
 
 def test_a_named_provider_gets_no_hint():

@@ -7,6 +7,7 @@ argument (or one `NAME=value` / `--opt=value` unit). The kubectl stand-in also r
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import shutil
 import subprocess
@@ -187,6 +188,30 @@ def test_running_every_block_executes_no_hostile_value(text, hostile_runs):
         assert not left, "a value was executed as a command"
 
 
+def json_strings(arg: str) -> list[str] | None:
+    """Every key and string value of an argument that is a JSON document (the provider CLIs take
+    labels and taints as JSON: `aws eks update-nodegroup-config --labels '{...}'`), else None."""
+    try:
+        doc = json.loads(arg)
+    except ValueError:
+        return None
+    found: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                found.append(key)
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+        elif isinstance(node, str):
+            found.append(node)
+
+    walk(doc)
+    return found if isinstance(doc, (dict, list)) else None
+
+
 @pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
 def test_every_hostile_value_reaches_its_command_as_one_argument(text, hostile_runs):
     for calls, _ in hostile_runs[text]:
@@ -194,6 +219,10 @@ def test_every_hostile_value_reaches_its_command_as_one_argument(text, hostile_r
         assert any(text in a for a in args), "the value never reached a command"
         for arg in args:
             if "CANARY" not in arg:
+                continue
+            strings = json_strings(arg)
+            if strings is not None:  # a JSON document: the value is one whole string in it
+                assert all(s == text for s in strings if "CANARY" in s), arg
                 continue
             before = arg.split(text)[0] if text in arg else None
             assert before is not None, f"a value arrived split or altered: {arg!r}"

@@ -536,7 +536,7 @@ def _ownership(plan: Plan, owners: list[tuple[str, Store]]) -> list[str]:
         "level or run it in another namespace that mounts the same volume):",
         "",
     ]
-    for path, store in owners:
+    for number, (path, store) in enumerate(owners, 1):
         if store.kind == "host-path":
             out.append(
                 _sh(
@@ -545,7 +545,7 @@ def _ownership(plan: Plan, owners: list[tuple[str, Store]]) -> list[str]:
                 )
             )
             continue
-        pod = f"polyaxon-chown-{store.name}"[:63].rstrip("-.")
+        pod = f"polyaxon-chown-{number}"  # not the store's name: a user value is no pod name
         out.append(
             _sh(
                 f"kubectl apply {_ns(plan)} -f - <<'EOF'",

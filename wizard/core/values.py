@@ -104,6 +104,11 @@ def _header_comment(plan: Plan) -> str:
         f"in namespace {_q(plan.namespace)}.\nSecrets are not in this file: apply it with the "
         "helm command of RUNBOOK.md, which reads them\nfrom the Kubernetes Secret "
         f"{_q(plan.secrets.name)}."
+        + (
+            f"\nThe cluster's node pools are managed by {_q(plan.scheduling.provider)}."
+            if plan.scheduling.provider != "other"
+            else ""
+        )
     )
 
 

@@ -54,7 +54,9 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
     if action.kind == "back":
         before = steps.previous(slug)
         return redirect(_url_of(before.slug) if before else reverse("wizard:start"))
-    response = _render_step(request, state, spec, blocking=True)
+    response = _render_step(
+        request, state, spec, blocking=True, overrides={slug: raw_of(request.POST)}
+    )
     if response is not None:
         return response
     after = steps.following(slug)
@@ -160,9 +162,13 @@ def _step_context(state: WizardState, spec: steps.Step, overrides=None, live=Fal
     }
 
 
-def _render_step(request, state, spec, focus=None, blocking=False) -> HttpResponse | None:
-    """The step page (a partial for htmx); with `blocking`, None unless the step has errors."""
-    context = _step_context(state, spec)
+def _render_step(
+    request, state, spec, focus=None, blocking=False, overrides=None
+) -> HttpResponse | None:
+    """The step page (a partial for htmx); with `blocking`, None unless the step has errors.
+    `overrides` binds steps to what was posted instead of what the session kept (the session
+    never keeps a credential, but its error must still show next to the field)."""
+    context = _step_context(state, spec, overrides)
     if blocking and not context["form"].has_errors():
         return None
     context["focus"] = focus

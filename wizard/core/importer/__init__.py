@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from .. import codec
 from .. import values as values_module
 from ..checks import ERROR, INFO, WARNING, Finding
-from ..plan import TARGETS, MigrationNote, Plan, Secrets
+from ..plan import PROVIDERS, TARGETS, MigrationNote, Plan, Secrets
 from ..safeyaml import YamlRefused, load_values
 from ..secretfilter import strip as strip_secrets
 from .detect import detect_target, has_markers, read_header
@@ -91,7 +91,7 @@ def import_text(data: bytes | str, target: str | None = None, **names: str | Non
     values = load_values(data)
     text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
     header = read_header(text)
-    for name in ("release", "namespace", "secret"):
+    for name in ("release", "namespace", "secret", "provider"):
         if names.get(name) is None and name in header:
             names[name] = header[name]
     return import_values(values, target, owned=True, **names)
@@ -104,6 +104,7 @@ def import_values(
     owned: bool = False,
     release: str | None = None,
     namespace: str | None = None,
+    provider: str | None = None,
     secret: str | None = None,
     presets: dict[str, object] | None = None,
 ) -> ImportResult:
@@ -171,6 +172,8 @@ def import_values(
         plan = replace(plan, release=release)
     if namespace is not None:
         plan = replace(plan, namespace=namespace)
+    if provider in PROVIDERS:  # the wizard's header names it: no values key holds it
+        plan = replace(plan, scheduling=replace(plan.scheduling, provider=provider))
     if secret is not None and plan.target == "v0.6":
         plan = replace(plan, secrets=replace(plan.secrets, name=secret))
     _check_codec_limits(plan)  # first: a file too large for a plan is refused before the rest

@@ -42,10 +42,12 @@ def has_markers(values: dict) -> bool:
 _QUOTED = r'("(?:[^"\\]|\\.)*")'
 _HEADER = re.compile(rf"for release {_QUOTED} in namespace {_QUOTED}")
 _HEADER_SECRET = re.compile(rf"from the Kubernetes Secret {_QUOTED}")
+_HEADER_PROVIDER = re.compile(rf"node pools are managed by {_QUOTED}")
 
 
 def read_header(text: str) -> dict[str, str]:
-    """{"release", "namespace", "secret"} from the wizard's header comment, those it finds."""
+    """{"release", "namespace", "secret", "provider"} from the wizard's header comment, those it
+    finds."""
     lines = []
     for line in text.lstrip("\ufeff").splitlines():
         if not line.startswith("#"):
@@ -53,7 +55,12 @@ def read_header(text: str) -> dict[str, str]:
         lines.append(line[1:].strip())
     joined = " ".join(lines)
     found: dict[str, str] = {}
-    names = (("release", _HEADER, 1), ("namespace", _HEADER, 2), ("secret", _HEADER_SECRET, 1))
+    names = (
+        ("release", _HEADER, 1),
+        ("namespace", _HEADER, 2),
+        ("secret", _HEADER_SECRET, 1),
+        ("provider", _HEADER_PROVIDER, 1),
+    )
     for name, pattern, group in names:
         match = pattern.search(joined)
         if match:
