@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from wizard import pagecache, plans
 from wizard.core import bundle, codec
@@ -266,8 +266,13 @@ def fork(request: HttpRequest, share_id: str) -> HttpResponse:
 def edit(request: HttpRequest, key: str) -> HttpResponse:
     saved = _owned(key)
     context = {**_plan_context(saved, plans.latest(saved)), "edit_key": key}
-    response = render(request, "share/edit.html", context)
-    response["Referrer-Policy"] = "no-referrer"  # the URL is the capability
+    return _owner_page(render(request, "share/edit.html", context))
+
+
+def _owner_page(response: HttpResponse) -> HttpResponse:
+    # The URL is the capability: other sites never see it in a Referer. Not "no-referrer": with
+    # it Chromium posts this page's forms with `Origin: null`, which Django's CSRF check refuses.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
@@ -290,8 +295,15 @@ def rotate(request: HttpRequest, key: str) -> HttpResponse:
     return redirect("share:edit", key=key)
 
 
-@require_POST
+@never_cache
+@require_http_methods(["GET", "POST"])
+@rate_limited("save")
 def delete(request: HttpRequest, key: str) -> HttpResponse:
+    """Deleting cannot be undone: a POST without `confirm` (or a GET) shows the confirmation page."""
     saved = _owned(key)
-    plans.delete(saved)
-    return render(request, "share/deleted.html")
+    if request.method == "POST" and request.POST.get("confirm") == "delete":
+        plans.delete(saved)
+        return render(request, "share/deleted.html")
+    rev = plans.latest(saved)
+    context = {"saved": saved, "plan": plans.plan_of(rev), "edit_key": key}
+    return _owner_page(render(request, "share/delete_confirm.html", context))
