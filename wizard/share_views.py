@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wizard import pagecache, plans
 from wizard.core import bundle, codec
 from wizard.core.checks import check, has_errors
+from wizard.core.merge import Merge, merge
 from wizard.models import Revision, SavedPlan
 from wizard.ratelimit import rate_limited
 
@@ -76,10 +77,26 @@ def _saved_response(request: HttpRequest, state, result: plans.Saved) -> HttpRes
     return redirect("share:shared_revision", str(result.saved.share_id), result.revision.number)
 
 
-def _conflict_page(request: HttpRequest, conflict: plans.Conflict, mine) -> HttpResponse:
+def _merge_of(conflict: plans.Conflict, mine) -> Merge | None:
+    """Your save and the latest one, merged against the revision you started from (if kept)."""
+    base = plans.revision(conflict.saved, conflict.base) if conflict.base >= 1 else None
+    if base is None:
+        return None
+    return merge(
+        codec.to_dict(plans.plan_of(base)),
+        codec.to_dict(plans.plan_of(conflict.latest)),
+        codec.to_dict(mine),
+    )
+
+
+def _conflict_page(
+    request: HttpRequest, conflict: plans.Conflict, mine, choose: bool = False
+) -> HttpResponse:
     theirs = plans.plan_of(conflict.latest)
     context = {
+        "choose": choose,  # a merge was posted without a choice for every field both changed
         "conflict": conflict,
+        "merge": _merge_of(conflict, mine),
         "saved": conflict.saved,
         "groups": plans.diff_plans(theirs, mine),
         "values_diff": plans.diff_values(theirs, mine, "latest", "yours"),
@@ -116,6 +133,36 @@ def keep_mine(request: HttpRequest) -> HttpResponse:
     except plans.Conflict as conflict:
         return _conflict_page(request, conflict, mine)
     return _saved_response(request, state, result)
+
+
+@require_POST
+@rate_limited("save")
+def merge_both(request: HttpRequest) -> HttpResponse:
+    """Conflict page: save both sides' changes, each field both changed as chosen on the page."""
+    state = _state(request)
+    ref = state.meta.get("saved")
+    saved = plans.get_by_key_hash(ref.get("id")) if isinstance(ref, dict) else None
+    if saved is None:
+        raise Http404("No such plan.")
+    mine, latest = state.build_plan(), plans.latest(saved)
+    base = ref.get("revision") if isinstance(ref.get("revision"), int) else 0
+    conflict = plans.Conflict(saved, base, latest)
+    result = _merge_of(conflict, mine)
+    if result is None or request.POST.get("latest") != str(latest.number):
+        return _conflict_page(request, conflict, mine)  # saved again meanwhile: choose again
+    choices = {c.path: request.POST.get(f"choice:{c.path}", "") for c in result.conflicts}
+    if any(choice not in ("mine", "theirs") for choice in choices.values()):
+        return _conflict_page(request, conflict, mine, choose=True)
+    try:
+        merged = codec.from_dict(result.resolve(choices))
+    except codec.PlanFormatError:
+        return _conflict_page(request, conflict, mine)
+    try:
+        saved_result = plans.save_from_session(ref, merged, latest.number)
+    except plans.Conflict as again:
+        return _conflict_page(request, again, mine)
+    state.load_plan(merged)
+    return _saved_response(request, state, saved_result)
 
 
 @require_POST

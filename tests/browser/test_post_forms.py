@@ -148,7 +148,16 @@ def test_a_copy_from_the_share_page_is_accepted(site_page):
     assert refused(page) == []
 
 
-def _conflict(site_page) -> Page:
+def _edit_and_save(page: Page, host: str | None = None) -> None:
+    if host is not None:
+        page.goto("/step/database/")
+        page.locator("#id_host").fill(host)
+        page.locator("#step-form").get_by_role("button", name="Save and get links").click()
+    else:
+        page.locator("#save-actions button").click()
+
+
+def _conflict(site_page, theirs_host=None, my_host=None) -> Page:
     """Two browsers open one saved plan; the second saves first: the first sees the conflict."""
     mine = site_page()
     save_plan(mine)
@@ -159,10 +168,10 @@ def _conflict(site_page) -> Page:
     theirs.goto(owner)
     theirs.get_by_role("button", name="Edit in the wizard").click()
     theirs.wait_for_url("**/review/")
-    theirs.locator("#save-actions button").click()
+    _edit_and_save(theirs, theirs_host)
     theirs.wait_for_url("**/r/2/")
     assert refused(theirs) == []
-    mine.locator("#save-actions button").click()
+    _edit_and_save(mine, my_host)
     expect(mine.get_by_role("heading", level=1)).to_contain_text("changed while you were editing")
     return mine
 
@@ -171,6 +180,22 @@ def test_keep_mine_on_the_conflict_page_is_accepted(site_page):
     page = _conflict(site_page)
     page.locator("#conflict-actions form[action$='/keep-mine/'] button").click()
     page.wait_for_url("**/r/3/")
+    assert refused(page) == []
+
+
+def test_saving_both_from_the_conflict_page_is_accepted(site_page):
+    page = _conflict(site_page)
+    page.get_by_role("button", name="Save both as revision 3").click()
+    page.wait_for_url("**/r/3/")
+    assert refused(page) == []
+
+
+def test_a_field_both_changed_is_chosen_on_the_conflict_page(site_page):
+    page = _conflict(site_page, theirs_host="theirs.example.com", my_host="mine.example.com")
+    page.get_by_label("Theirs:").check()
+    page.get_by_role("button", name="Save both as revision 3").click()
+    page.wait_for_url("**/r/3/")
+    expect(page.locator("main")).to_contain_text("theirs.example.com")
     assert refused(page) == []
 
 
