@@ -273,7 +273,16 @@ def _attachment(body: str | bytes, filename: str, content_type: str) -> HttpResp
 @require_GET
 def history(request: HttpRequest, share_id: str) -> HttpResponse:
     saved = _shared(share_id)
-    return render(request, "share/history.html", {"saved": saved, "history": plans.history(saved)})
+    revisions, changes = plans.history(saved), plans.what_changed(saved)
+    return render(
+        request,
+        "share/history.html",
+        {
+            "saved": saved,
+            "history": revisions,
+            "rows": [(r, changes.get(r.number)) for r in revisions],
+        },
+    )
 
 
 @require_GET
