@@ -349,3 +349,14 @@ def test_a_large_plain_file_is_read_in_one_pass():
 def test_aliases_share_what_they_repeat_as_pyyaml_does():
     values = safeyaml.load_values("a: &x {b: [1]}\nc: *x\n")
     assert values["a"] is values["c"]
+
+
+def test_a_tab_in_the_indentation_is_named_as_such():
+    from wizard.core import safeyaml
+
+    try:
+        safeyaml.load_values(b"a:\n\tb: 1\n")
+    except safeyaml.YamlRefused as exc:
+        assert exc.line == 2 and "tab" in exc.message
+    else:
+        raise AssertionError("a tab-indented file was read")
