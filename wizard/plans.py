@@ -134,6 +134,18 @@ def history(saved: SavedPlan) -> list[Revision]:
     return list(saved.revisions.defer("data").order_by("-number"))
 
 
+def what_changed(saved: SavedPlan, limit: int = 50) -> dict[int, list[tuple[str, int]]]:
+    """For each of the newest `limit` revisions: the steps it changed from the revision before,
+    and how many fields in each (the history page's summary)."""
+    revisions = list(saved.revisions.order_by("-number")[: limit + 1])
+    out = {}
+    for rev, before in zip(revisions, revisions[1:], strict=False):
+        if before.number == rev.number - 1:
+            groups = diff_plans(plan_of(before), plan_of(rev))
+            out[rev.number] = [(g.title, len(g.changes)) for g in groups]
+    return out
+
+
 def plan_of(rev: Revision) -> Plan:
     return codec.from_dict(rev.data)
 

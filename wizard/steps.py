@@ -92,7 +92,8 @@ def navigator(findings, visited: set[str], current: str | None) -> list[NavItem]
 
 
 def _nav_item(number: int, step: Step, current, errors: int, warnings: int, seen: bool) -> NavItem:
-    if not seen:
+    # The review (no current step) shows an unvisited step's errors: they block downloads.
+    if not seen and not (errors and current is None):
         status, errors, warnings = "todo", 0, 0
     elif errors:
         status = "error"

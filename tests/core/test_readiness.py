@@ -62,3 +62,26 @@ def test_shared_nodes_are_not_separated():
     core = replace(plan.scheduling.core, taint=False)
     plan = replace(plan, scheduling=replace(plan.scheduling, core=core, workloads=core))
     assert _followed(plan)["separate_core"] is False
+
+
+def test_a_recommendation_whose_step_has_an_error_is_not_followed():
+    plan = _example("v2-two-pool-aws")
+    plan = replace(plan, database=replace(plan.database, host=""))
+    item = next(i for i in readiness(plan).items if i.code == "external_db")
+    assert (item.followed, item.reason, item.errors) == (False, "errors", 1)
+
+
+def test_a_recommendation_on_an_unvisited_step_is_not_followed():
+    result = readiness(_example("v2-two-pool-aws"), visited={"scheduling", "database"})
+    reasons = {i.code: i.reason for i in result.items if not i.followed}
+    assert reasons == {
+        code: "unvisited"
+        for code in ("managed_services", "durable_storage", "tls", "non_root", "secrets_in_secret")
+    }
+
+
+def test_readiness_counts_the_errors_that_block_downloads():
+    plan = _example("v2-two-pool-aws")
+    assert readiness(plan).errors == 0
+    plan = replace(plan, database=replace(plan.database, host=""))
+    assert readiness(plan).errors == 1

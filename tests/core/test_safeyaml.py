@@ -334,3 +334,12 @@ def test_aliases_share_what_they_repeat_as_pyyaml_does():
 def test_a_value_that_does_not_fit_its_explicit_tag_is_refused():
     with pytest.raises(YamlRefused):
         safeyaml.load_values("a: !!bool maybe\n")
+
+
+def test_a_tab_in_the_indentation_is_named_as_such():
+    try:
+        safeyaml.load_values(b"a:\n\tb: 1\n")
+    except safeyaml.YamlRefused as exc:
+        assert exc.line == 2 and "tab" in exc.message
+    else:
+        raise AssertionError("a tab-indented file was read")

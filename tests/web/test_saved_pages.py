@@ -286,7 +286,7 @@ def test_rotating_the_share_link_retires_the_old_one(client):
 def test_deleting_removes_the_plan_and_both_links(client):
     saved, key = save_new(client)
     share = share_url(saved)
-    assert client.post(f"/e/{key}/delete/").status_code == 200
+    assert client.post(f"/e/{key}/delete/", {"confirm": "delete"}).status_code == 200
     assert not SavedPlan.objects.exists() and not Revision.objects.exists()
     assert client.get(share).status_code == 404
     assert client.get(f"/e/{key}/").status_code == 404
@@ -338,11 +338,21 @@ def test_after_opening_a_saved_plan_review_still_saves_into_it(client):
     assert SavedPlan.objects.get().latest_number == 2
 
 
-def test_the_owner_page_is_neither_cached_nor_sent_as_referrer(client):
+def test_the_owner_page_is_neither_cached_nor_sent_as_referrer_to_other_sites(client):
     _, key = save_new(client)
     response = client.get(f"/e/{key}/")
     assert "no-store" in response["Cache-Control"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    # Not "no-referrer": Chromium would then post the page's forms with `Origin: null` (CSRF 403).
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_delete_without_confirmation_only_asks(client):
+    saved, key = save_new(client)
+    for response in (client.get(f"/e/{key}/delete/"), client.post(f"/e/{key}/delete/")):
+        assert response.status_code == 200
+        assert response["Referrer-Policy"] == "same-origin"
+        assert b'name="confirm" value="delete"' in response.content
+    assert SavedPlan.objects.filter(pk=saved.pk).exists()
 
 
 def test_save_from_a_step_keeps_what_was_typed_on_that_step(client):

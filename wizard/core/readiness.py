@@ -1,12 +1,15 @@
 """Readiness: which of the production guide's recommendations a plan follows.
 
 One `Recommendation` per piece of advice in the guide, each with the wizard step that decides it,
-so the review page can say "N of M followed" and link to what is left to do.
+so the review page can say "N of M followed" and link to what is left to do. A recommendation
+counts as followed only when the plan says so *and* its step holds no error *and* (in the wizard)
+the user has been to that step: the review never calls a plan ready that the checks block.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 
 from .checks import check
 from .plan import Plan, needs_rabbitmq, needs_redis, stores
@@ -19,11 +22,16 @@ class Recommendation:
     followed: bool
     detail: str
     step: str  # wizard step slug
+    # Why a recommendation the plan chose is still not followed: "errors" (its step has errors)
+    # or "unvisited" (the wizard's user has not been to its step yet); "" otherwise.
+    reason: str = ""
+    errors: int = 0  # errors on the step
 
 
 @dataclass(frozen=True)
 class Readiness:
     items: tuple[Recommendation, ...]
+    errors: int = 0  # errors in the whole plan: they block downloads
 
     @property
     def followed(self) -> int:
@@ -37,9 +45,31 @@ class Readiness:
         return f"{self.followed} of {self.total} followed"
 
 
-def readiness(plan: Plan) -> Readiness:
-    """The guide's recommendations, each followed or not, in wizard order."""
+def readiness(plan: Plan, visited: Collection[str] | None = None) -> Readiness:
+    """The guide's recommendations, each followed or not, in wizard order.
+
+    `visited`: the wizard steps the user has been to (None: a saved plan, every step counts)."""
     findings = check(plan)
+    errors_by_step: dict[str, int] = {}
+    for f in findings:
+        if f.severity == "error":
+            errors_by_step[f.step] = errors_by_step.get(f.step, 0) + 1
+    items = _items(plan, findings)
+    items = tuple(_honest(item, errors_by_step.get(item.step, 0), visited) for item in items)
+    return Readiness(items, sum(errors_by_step.values()))
+
+
+def _honest(item: Recommendation, errors: int, visited) -> Recommendation:
+    if errors:
+        detail = f"{errors} error{'s' if errors > 1 else ''} on this step block it: fix them first."
+        return replace(item, followed=False, reason="errors", errors=errors, detail=detail)
+    if visited is not None and item.step not in visited and item.followed:
+        detail = "Not visited yet: open the step and confirm its answers."
+        return replace(item, followed=False, reason="unvisited", detail=detail)
+    return item
+
+
+def _items(plan: Plan, findings) -> tuple[Recommendation, ...]:
     codes = {f.code for f in findings}
     sched = plan.scheduling
     separated = bool(sched.core.labels) and not (
@@ -132,4 +162,4 @@ def readiness(plan: Plan) -> Readiness:
             "secrets",
         ),
     )
-    return Readiness(items)
+    return items

@@ -144,6 +144,15 @@ for _tag in _REFUSED_TAGS:
 _ValuesLoader.add_constructor(None, _ValuesLoader.construct_undefined)
 
 
+def _tab_indented(text: str, line: int) -> bool:
+    """PyYAML reports a tab in indentation as "found character that cannot start any token"."""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return False
+    indent = lines[line - 1][: len(lines[line - 1]) - len(lines[line - 1].lstrip(" \t"))]
+    return "\t" in indent
+
+
 def _prescan(text: str) -> None:
     """Walk the event stream: one document, bounded depth, aliases and expanded size, plain tags."""
     # Each open collection: [anchor or None, expanded node count so far].
@@ -260,6 +269,11 @@ def load_values(data: bytes | str, max_bytes: int = MAX_BYTES) -> dict:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "not valid YAML"
+        if _tab_indented(text, _line(mark)):
+            raise YamlRefused(
+                "not valid YAML: the line is indented with a tab; YAML indents with spaces only",
+                _line(mark),
+            ) from None
         raise YamlRefused(
             f"not valid YAML: {problem}; check the indentation and quoting there", _line(mark)
         ) from None

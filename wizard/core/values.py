@@ -158,8 +158,13 @@ def _v2_scheduling_section(plan: Plan) -> tuple[str, dict]:
     return (
         "Scheduling: core components (gateway, agent, operator, hooks) on the core pool; core nodes\n"
         "are tainted (RUNBOOK.md) and runs reach their own pools through the preset files.\n"
-        "affinity null drops the chart's default podAffinity, which also steered the cleaner jobs.\n"
-        f"Guide: {GUIDE_V2}#scheduling",
+        + (
+            "affinity spreads core replicas over nodes; it replaces the chart's default podAffinity.\n"
+            if plan.scheduling.spread_core
+            else "affinity null drops the chart's default podAffinity, which also steered the "
+            "cleaner jobs.\n"
+        )
+        + f"Guide: {GUIDE_V2}#scheduling",
         {
             **_pinning(plan.scheduling.core),
             "affinity": _SPREAD if plan.scheduling.spread_core else None,

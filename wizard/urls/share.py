@@ -7,6 +7,7 @@ app_name = "share"
 urlpatterns = [
     path("plans/save/", views.save, name="save"),
     path("plans/keep-mine/", views.keep_mine, name="keep_mine"),
+    path("plans/merge/", views.merge_both, name="merge_both"),
     path("plans/take-latest/", views.take_latest, name="take_latest"),
     path("p/<str:share_id>/", views.shared_plan, name="shared_plan"),
     path("p/<str:share_id>/r/<int:number>/", views.shared_revision, name="shared_revision"),

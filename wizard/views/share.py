@@ -14,11 +14,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from wizard import plans
 from wizard.core import bundle, codec
 from wizard.core.checks import check, has_errors
+from wizard.core.merge import Merge, merge
 from wizard.models import Revision, SavedPlan
 from wizard.ratelimit import rate_limited
 
@@ -75,10 +76,26 @@ def _saved_response(request: HttpRequest, state, result: plans.Saved) -> HttpRes
     return redirect("share:shared_revision", str(result.saved.share_id), result.revision.number)
 
 
-def _conflict_page(request: HttpRequest, conflict: plans.Conflict, mine) -> HttpResponse:
+def _merge_of(conflict: plans.Conflict, mine) -> Merge | None:
+    """Your save and the latest one, merged against the revision you started from (if kept)."""
+    base = plans.revision(conflict.saved, conflict.base) if conflict.base >= 1 else None
+    if base is None:
+        return None
+    return merge(
+        codec.to_dict(plans.plan_of(base)),
+        codec.to_dict(plans.plan_of(conflict.latest)),
+        codec.to_dict(mine),
+    )
+
+
+def _conflict_page(
+    request: HttpRequest, conflict: plans.Conflict, mine, choose: bool = False
+) -> HttpResponse:
     theirs = plans.plan_of(conflict.latest)
     context = {
+        "choose": choose,  # a merge was posted without a choice for every field both changed
         "conflict": conflict,
+        "merge": _merge_of(conflict, mine),
         "saved": conflict.saved,
         "groups": plans.diff_plans(theirs, mine),
         "values_diff": plans.diff_values(theirs, mine, "latest", "yours"),
@@ -115,6 +132,36 @@ def keep_mine(request: HttpRequest) -> HttpResponse:
     except plans.Conflict as conflict:
         return _conflict_page(request, conflict, mine)
     return _saved_response(request, state, result)
+
+
+@require_POST
+@rate_limited("save")
+def merge_both(request: HttpRequest) -> HttpResponse:
+    """Conflict page: save both sides' changes, each field both changed as chosen on the page."""
+    state = _state(request)
+    ref = state.meta.get("saved")
+    saved = plans.get_by_key_hash(ref.get("id")) if isinstance(ref, dict) else None
+    if saved is None:
+        raise Http404("No such plan.")
+    mine, latest = state.build_plan(), plans.latest(saved)
+    base = ref.get("revision") if isinstance(ref.get("revision"), int) else 0
+    conflict = plans.Conflict(saved, base, latest)
+    result = _merge_of(conflict, mine)
+    if result is None or request.POST.get("latest") != str(latest.number):
+        return _conflict_page(request, conflict, mine)  # saved again meanwhile: choose again
+    choices = {c.path: request.POST.get(f"choice:{c.path}", "") for c in result.conflicts}
+    if any(choice not in ("mine", "theirs") for choice in choices.values()):
+        return _conflict_page(request, conflict, mine, choose=True)
+    try:
+        merged = codec.from_dict(result.resolve(choices))
+    except codec.PlanFormatError:
+        return _conflict_page(request, conflict, mine)
+    try:
+        saved_result = plans.save_from_session(ref, merged, latest.number)
+    except plans.Conflict as again:
+        return _conflict_page(request, again, mine)
+    state.load_plan(merged)
+    return _saved_response(request, state, saved_result)
 
 
 @require_POST
@@ -211,7 +258,16 @@ def _attachment(body: str | bytes, filename: str, content_type: str) -> HttpResp
 @require_safe
 def history(request: HttpRequest, share_id: str) -> HttpResponse:
     saved = _shared(share_id)
-    return render(request, "share/history.html", {"saved": saved, "history": plans.history(saved)})
+    revisions, changes = plans.history(saved), plans.what_changed(saved)
+    return render(
+        request,
+        "share/history.html",
+        {
+            "saved": saved,
+            "history": revisions,
+            "rows": [(r, changes.get(r.number)) for r in revisions],
+        },
+    )
 
 
 @require_safe
@@ -251,8 +307,13 @@ def fork(request: HttpRequest, share_id: str) -> HttpResponse:
 def edit(request: HttpRequest, key: str) -> HttpResponse:
     saved = _owned(key)
     context = {**_plan_context(saved, plans.latest(saved)), "edit_key": key}
-    response = render(request, "share/edit.html", context)
-    response["Referrer-Policy"] = "no-referrer"  # the URL is the capability
+    return _owner_page(render(request, "share/edit.html", context))
+
+
+def _owner_page(response: HttpResponse) -> HttpResponse:
+    # The URL is the capability: other sites never see it in a Referer. Not "no-referrer": with
+    # it Chromium posts this page's forms with `Origin: null`, which Django's CSRF check refuses.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
@@ -275,8 +336,15 @@ def rotate(request: HttpRequest, key: str) -> HttpResponse:
     return redirect("share:edit", key=key)
 
 
-@require_POST
+@never_cache
+@require_http_methods(["GET", "POST"])
+@rate_limited("save")
 def delete(request: HttpRequest, key: str) -> HttpResponse:
+    """Deleting cannot be undone: a POST without `confirm` (or a GET) shows the confirmation page."""
     saved = _owned(key)
-    plans.delete(saved)
-    return render(request, "share/deleted.html")
+    if request.method == "POST" and request.POST.get("confirm") == "delete":
+        plans.delete(saved)
+        return render(request, "share/deleted.html")
+    rev = plans.latest(saved)
+    context = {"saved": saved, "plan": plans.plan_of(rev), "edit_key": key}
+    return _owner_page(render(request, "share/delete_confirm.html", context))

@@ -84,7 +84,7 @@ def review(request: HttpRequest) -> HttpResponse:
         "nav": steps.navigator(findings, state.visited, None),
         "groups": steps.grouped_findings(findings, forms),
         "blocked": has_errors(findings),
-        "readiness": readiness(plan),
+        "readiness": readiness(plan, state.visited),
         "values": files.pop(bundle.VALUES_FILE),
         "runbook": files.pop(bundle.RUNBOOK_FILE),
         "presets": sorted(files.items()),
