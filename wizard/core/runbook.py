@@ -452,8 +452,10 @@ def _backups(plan: Plan) -> tuple[str, str]:
             _sh(
                 stamp,
                 keep,
+                # The database name reaches the pod's shell as an argument ($1), never inside
+                # the quoted script.
                 f'kubectl exec {ns} {sts} -- sh -c \'PGPASSWORD="$POSTGRES_PASSWORD" pg_dump -U postgres '
-                f'--format=custom {quote(db.name)}\' > "polyaxon-$stamp.dump"',
+                f'--format=custom "$1"\' sh {quote(db.name)} > "polyaxon-$stamp.dump"',
             ),
             "Also snapshot the database volume (a VolumeSnapshot or your provider's disk snapshot).",
         ]
@@ -645,7 +647,7 @@ def _rollback(plan: Plan) -> tuple[str, str]:
             "",
             _sh(
                 f'kubectl exec -i {ns} {sts} -- sh -c \'PGPASSWORD="$POSTGRES_PASSWORD" pg_restore -U postgres '
-                f'--clean --if-exists --dbname={quote(db.name)}\' < "polyaxon-$stamp.dump"'
+                f'--clean --if-exists --dbname="$1"\' sh {quote(db.name)} < "polyaxon-$stamp.dump"'
             ),
         ]
     return "Roll back", "\n".join(out)
