@@ -13,8 +13,8 @@ from pathlib import Path
 
 import yaml
 
-from wizard.core.credentials import secret_entries
 from wizard.core.plan import Plan
+from wizard.core.runbook import to_runbook
 from wizard.core.values import to_values
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -25,17 +25,19 @@ POD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Job")
 LABEL_VALUE = re.compile(r"\A(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?\Z")
 
 
+_SET_FILE = re.compile(r"--set-file ([A-Za-z0-9_.-]+)=<\(secret ([A-Z0-9_]+)\)")
+
+
 def set_file_values(plan: Plan) -> dict:
-    """What the runbook's `--set-file PATH=<(secret KEY)` lines set: each path to the file's text
-    (a fixed stand-in per key here, so two renders of one plan see the same secrets)."""
+    """What the runbook's `--set-file PATH=<(secret KEY)` lines set, read from RUNBOOK.md itself:
+    each path to the file's text (a fixed stand-in per key, so two renders see the same secrets)."""
     out: dict = {}
-    for entry in secret_entries(plan):
-        for path in entry.helm_paths:
-            *parents, leaf = path.split(".")
-            node = out
-            for part in parents:
-                node = node.setdefault(part, {})
-            node[leaf] = f"stand-in-{entry.key.lower()}"
+    for path, key in _SET_FILE.findall(to_runbook(plan)):
+        *parents, leaf = path.split(".")
+        node = out
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = f"stand-in-{key.lower()}"
     return out
 
 

@@ -197,3 +197,11 @@ def test_every_plan_without_errors_renders_to_valid_objects_on_the_core_pool(pla
     assert not has_errors(findings), [f.code for f in findings if f.severity == "error"]
     assert render_problems(plan) == []
     assert checksums(without_crds(render(plan))) == checksums(without_crds(render(plan)))
+
+
+def test_the_runbooks_set_file_values_reach_the_chart():
+    from tests.render.chart import set_file_values
+
+    values = set_file_values(example("v2-two-pool-aws"))
+    assert values["polyaxonSecret"] == "stand-in-polyaxon_secret_key"
+    assert values["externalServices"]["postgresql"]["password"] == "stand-in-polyaxon_db_password"
