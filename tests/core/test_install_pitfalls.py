@@ -250,3 +250,11 @@ def test_v06_runbook_uses_helm_2_commands_without_namespace():
         if line.startswith(("helm get values", "helm history", "helm rollback")):
             assert "--namespace" not in line, line
     assert "helm history polyaxon" in text
+
+
+def test_a_data_store_on_the_artifacts_default_mount_is_an_error():
+    artifacts = Store(name="artifacts", kind="claim", claim="plx-artifacts")
+    data = (Store(name="d", kind="claim", claim="d", mount_path="/artifacts"),)
+    assert "mount_path_duplicate" in codes(
+        make_plan(storage={"artifacts": artifacts, "data": data})
+    )

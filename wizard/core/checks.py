@@ -627,9 +627,12 @@ def _mount_points(plan: Plan) -> list[tuple[str, str, str]]:
     v2 = plan.target == "v2"
     for path, store in stores(plan).items():
         if store.kind in ("claim", "host-path"):
-            if store.mount_path:
+            # v2 mounts a volume store at its mount path, or /artifacts and /data/<name>.
+            default = "/artifacts" if path == "storage.artifacts" else f"/data/{store.name}"
+            mount = store.mount_path or (default if v2 else "")
+            if mount:
                 source = store.claim if store.kind == "claim" else store.host_path
-                points.append((f"{path}.mount_path", store.mount_path, f"{store.kind}:{source}"))
+                points.append((f"{path}.mount_path", mount, f"{store.kind}:{source}"))
         elif v2 and store.kind == "gcs" and store.secret:
             points.append((f"{path}.secret", GCS_MOUNT_PATH, f"secret:{store.secret}"))
     return points
