@@ -220,7 +220,6 @@ def _check_registry(plan: Plan, r: _Report) -> None:
         for field, value in (
             ("registry_url", sched.registry_url),
             ("registry_secret", sched.registry_secret),
-            ("registry_image", sched.registry_image),
         )
         if not value
     ]
@@ -229,9 +228,8 @@ def _check_registry(plan: Plan, r: _Report) -> None:
             WARNING,
             "registry_incomplete",
             f"scheduling.{missing[0]}",
-            "Give the registry's address, the Secret holding its Docker config.json and the image "
-            "builds are pushed as; until then values.yaml declares no registry and no builds preset "
-            "is written.",
+            "Give the registry's address and the Secret holding its Docker config.json; until then "
+            "values.yaml declares no registry and no builds preset is written.",
         )
     if sched.registry_url:
         r.rule(

@@ -28,6 +28,8 @@ from . import values as values_module
 from .chart_keys import DEFAULT_KEYS
 from .checks import ERROR, INFO, WARNING, Finding
 from .plan import (
+    DB_CA_CONNECTION,
+    DB_CA_MOUNT_PATH,
     TARGETS,
     WORKLOAD_CLASSES,
     ClassPools,
@@ -442,6 +444,54 @@ def _store_from_connection(conn: object) -> Store | None:
     )
 
 
+def _registry_fields(values: dict) -> dict:
+    """The registry connection as the wizard writes it, as scheduling fields (or {})."""
+    for conn in values.get("connections") or []:
+        if (
+            isinstance(conn, dict)
+            and conn.get("kind") == "registry"
+            and _get(conn, "secret.mountPath") == "/kaniko/.docker"
+            and isinstance(_get(conn, "schema.url"), str)
+            and isinstance(_get(conn, "secret.name"), str)
+            and set(conn) == {"name", "kind", "schema", "secret"}
+        ):
+            return {
+                "registry_connection": _str(conn.get("name")),
+                "registry_url": _get(conn, "schema.url"),
+                "registry_secret": _get(conn, "secret.name"),
+            }
+    return {}
+
+
+def _db_ca_secret(values: dict) -> str:
+    """The database CA Secret, when the file mounts it as the wizard does."""
+    if values.get("mountConnections") != [DB_CA_CONNECTION]:
+        return ""
+    for conn in values.get("connections") or []:
+        if (
+            isinstance(conn, dict)
+            and conn.get("name") == DB_CA_CONNECTION
+            and conn.get("kind") == "custom"
+            and _get(conn, "secret.mountPath") == DB_CA_MOUNT_PATH
+            and isinstance(_get(conn, "secret.name"), str)
+        ):
+            return _get(conn, "secret.name")
+    return ""
+
+
+def _wizard_connection(conn: object, values: dict) -> bool:
+    if not isinstance(conn, dict):
+        return False
+    registry = _registry_fields(values)
+    if (
+        registry
+        and conn.get("kind") == "registry"
+        and conn.get("name") == registry["registry_connection"]
+    ):
+        return True
+    return bool(_db_ca_secret(values)) and conn.get("name") == DB_CA_CONNECTION
+
+
 def _renders_same(store: Store, conn: dict) -> bool:
     rendered = values_module._connection(store, f"/data/{store.name}")
     return rendered == conn
@@ -478,6 +528,8 @@ def _v2_storage(values: dict, out: list[Finding]) -> tuple[Storage, str]:
         for conn in conns:
             if isinstance(conn, dict) and conn.get("kind") == "registry" and not registry:
                 registry = _str(conn.get("name"))
+        # The registry and database-CA connections the wizard writes itself (issue 13).
+        conns = [c for c in conns if not _wizard_connection(c, values)]
         parsed = []
         for conn in conns:  # stops at the first connection the wizard would not write alike
             store = _store_from_connection(conn)
@@ -562,10 +614,17 @@ def _tls(values: dict, target: str) -> Tls:
     first = _dict(tls_list[0]) if tls_list else {}
     if ingress.get("enabled") is True:
         host = _str(ingress.get("hostName"))
-        if target == "v2":
+        if target == "v2" and "className" in ingress:
             klass = _str(ingress.get("className"))
         else:
             klass = _str(annotations.get("kubernetes.io/ingress.class"))
+        controller = _controller(annotations, klass)
+        if controller == "alb":
+            arn = _str(annotations.get("alb.ingress.kubernetes.io/certificate-arn"))
+            scheme = _str(annotations.get("alb.ingress.kubernetes.io/scheme"), base.alb_scheme)
+            return Tls(ingress=True, host=host, ingress_class=klass, controller="alb",
+                       mode="acm" if arn else "none", acm_certificate_arn=arn,
+                       alb_scheme=scheme, service_type=service_type)  # fmt: skip
         if _CLUSTER_ISSUER in annotations or _ISSUER in annotations:
             kind = "ClusterIssuer" if _CLUSTER_ISSUER in annotations else "Issuer"
             issuer = _str(annotations.get(_CLUSTER_ISSUER if kind == "ClusterIssuer" else _ISSUER))
@@ -575,7 +634,8 @@ def _tls(values: dict, target: str) -> Tls:
             mode = "existing-secret" if tls_list else "none"
         secret = _str(first.get("secretName"), base.secret_name) if tls_list else base.secret_name
         return Tls(ingress=True, host=host, ingress_class=klass, mode=mode, issuer=issuer,
-                   issuer_kind=kind, secret_name=secret, service_type=service_type)  # fmt: skip
+                   issuer_kind=kind, secret_name=secret, service_type=service_type,
+                   controller=controller)  # fmt: skip
     host = _str(values.get("hostName"))
     ssl = _dict(values.get("ssl"))
     if target == "v0.6" and ssl.get("enabled") is True:
@@ -583,6 +643,22 @@ def _tls(values: dict, target: str) -> Tls:
         return Tls(ingress=False, host=host, ingress_class="", mode="existing-secret",
                    secret_name=secret, service_type=service_type)  # fmt: skip
     return Tls(ingress=False, host=host, ingress_class="", mode="none", service_type=service_type)
+
+
+def _controller(annotations: dict, klass: str) -> str:
+    """Which controller an imported ingress is for: its annotations, else its class."""
+    if (
+        any(str(key).startswith("alb.ingress.kubernetes.io/") for key in annotations)
+        or klass == "alb"
+    ):
+        return "alb"
+    if klass in ("gce", "gce-internal"):
+        return "gce"
+    if klass in ("", "nginx") or any(
+        str(k).startswith("nginx.ingress.kubernetes.io/") for k in annotations
+    ):
+        return "nginx"
+    return "other"
 
 
 # --- the two readers -----------------------------------------------------------------------
@@ -608,7 +684,10 @@ def _read_v2(values: dict, classes: dict[str, Pool], workloads: Pool | None,
     if pg.get("enabled", True) is False:
         # v2 chart defaults: connMaxAge 0; an unset sslmode means libpq's "prefer".
         database = _external_database(
-            ext, conn_max_age=0, sslmode=_str(_get(ext, "options.sslmode"), "prefer")
+            ext,
+            conn_max_age=0,
+            sslmode=_str(_get(ext, "options.sslmode"), "prefer"),
+            ca_secret=_db_ca_secret(values),
         )
     else:
         if ext.get("host"):
@@ -671,7 +750,10 @@ def _read_v2(values: dict, classes: dict[str, Pool], workloads: Pool | None,
         allow_privilege_escalation=_bool(sc.get("allowPrivilegeEscalation"), False),
         run_as_non_root=_bool(sc.get("runAsNonRoot"), True),
     )
-    scheduling = replace(_scheduling(values, classes, workloads), registry_connection=registry)
+    scheduling = replace(
+        _scheduling(values, classes, workloads),
+        **({"registry_connection": registry} | _registry_fields(values)),
+    )
     return Plan(
         target="v2",
         release=Plan().release,

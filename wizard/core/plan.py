@@ -77,7 +77,7 @@ class Scheduling:
     spread_core: bool = False
     # v2 builds preset: the registry connection (declared in values.yaml `connections`) kaniko
     # pushes to, the registry's address, the Secret holding its Docker config.json, and the image
-    # (repository under the registry) builds are pushed as.
+    # (repository under the registry) builds are pushed as (DEFAULT_BUILD_IMAGE when empty).
     registry_connection: str = ""
     registry_url: str = ""
     registry_secret: str = ""
@@ -311,6 +311,9 @@ def db_ca_mounted(plan: Plan) -> bool:
 def registry_declared(plan: Plan) -> bool:
     """v2 with a complete registry connection: only then is a builds preset written."""
     s = plan.scheduling
-    return plan.target == "v2" and all(
-        (s.registry_connection, s.registry_url, s.registry_secret, s.registry_image)
-    )
+    return plan.target == "v2" and all((s.registry_connection, s.registry_url, s.registry_secret))
+
+
+# The image builds are pushed as when the plan names none (values.yaml cannot carry it: an
+# imported file gives it back only through the builds preset).
+DEFAULT_BUILD_IMAGE = "polyaxon-builds"

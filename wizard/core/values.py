@@ -19,6 +19,7 @@ from .plan import (
     DB_CA_CONNECTION,
     DB_CA_KEY,
     DB_CA_MOUNT_PATH,
+    DEFAULT_BUILD_IMAGE,
     WORKLOAD_CLASSES,
     Plan,
     Pool,
@@ -523,7 +524,7 @@ def to_presets(plan: Plan) -> dict[str, dict]:
                 "params": {
                     "destination": {
                         "connection": sched.registry_connection,
-                        "value": f"{sched.registry_image}:{{{{ globals.uuid }}}}",
+                        "value": f"{sched.registry_image or DEFAULT_BUILD_IMAGE}:{{{{ globals.uuid }}}}",
                     }
                 },
                 "runPatch": {"environment": environment},
