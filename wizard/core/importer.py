@@ -444,9 +444,13 @@ def _store_from_connection(conn: object) -> Store | None:
     )
 
 
+def _list(value: object) -> list:
+    return value if isinstance(value, list) else []
+
+
 def _registry_fields(values: dict) -> dict:
     """The registry connection as the wizard writes it, as scheduling fields (or {})."""
-    for conn in values.get("connections") or []:
+    for conn in _list(values.get("connections")):
         if (
             isinstance(conn, dict)
             and conn.get("kind") == "registry"
@@ -467,7 +471,7 @@ def _db_ca_secret(values: dict) -> str:
     """The database CA Secret, when the file mounts it as the wizard does."""
     if values.get("mountConnections") != [DB_CA_CONNECTION]:
         return ""
-    for conn in values.get("connections") or []:
+    for conn in _list(values.get("connections")):
         if (
             isinstance(conn, dict)
             and conn.get("name") == DB_CA_CONNECTION
@@ -599,6 +603,7 @@ def _v06_storage(values: dict) -> Storage:
 
 _CLUSTER_ISSUER = "cert-manager.io/cluster-issuer"
 _ISSUER = "cert-manager.io/issuer"
+_ACM_KEY = "alb.ingress.kubernetes.io/certificate-arn"
 
 
 def _tls(values: dict, target: str) -> Tls:
@@ -619,11 +624,18 @@ def _tls(values: dict, target: str) -> Tls:
         else:
             klass = _str(annotations.get("kubernetes.io/ingress.class"))
         controller = _controller(annotations, klass)
+        if (
+            target == "v2"
+            and controller != "alb"
+            and "className" not in ingress
+            and "kubernetes.io/ingress.class" in annotations
+        ):
+            controller = "gce"  # v2 Ingresses name a class by annotation only for GKE
         if controller == "alb":
-            arn = _str(annotations.get("alb.ingress.kubernetes.io/certificate-arn"))
+            arn = _str(annotations.get(_ACM_KEY))
             scheme = _str(annotations.get("alb.ingress.kubernetes.io/scheme"), base.alb_scheme)
             return Tls(ingress=True, host=host, ingress_class=klass, controller="alb",
-                       mode="acm" if arn else "none", acm_certificate_arn=arn,
+                       mode="acm" if _ACM_KEY in annotations else "none", acm_certificate_arn=arn,
                        alb_scheme=scheme, service_type=service_type)  # fmt: skip
         if _CLUSTER_ISSUER in annotations or _ISSUER in annotations:
             kind = "ClusterIssuer" if _CLUSTER_ISSUER in annotations else "Issuer"
@@ -654,7 +666,7 @@ def _controller(annotations: dict, klass: str) -> str:
         return "alb"
     if klass in ("gce", "gce-internal"):
         return "gce"
-    if klass in ("", "nginx") or any(
+    if klass == "nginx" or any(
         str(k).startswith("nginx.ingress.kubernetes.io/") for k in annotations
     ):
         return "nginx"

@@ -453,8 +453,9 @@ def _ingress(plan: Plan, annotations: dict, class_name: str = "") -> dict:
 
 
 def gce_backend_config(plan: Plan) -> str:
-    """Name of the GKE BackendConfig (created by the runbook) that sets the backend timeout."""
-    return f"{plan.release}-polyaxon-backend"
+    """Name of the GKE BackendConfig (created by the runbook) that sets the backend timeout. Not
+    derived from the release: values.yaml does not carry it, so an imported file keeps its name."""
+    return "polyaxon-gateway-backend"
 
 
 def _v2_tls(plan: Plan) -> dict:
@@ -464,7 +465,8 @@ def _v2_tls(plan: Plan) -> dict:
     if tls.ingress:
         if tls.controller == "gce":
             # GKE ignores an Ingress that sets ingressClassName: it reads the annotation only.
-            annotations = {"kubernetes.io/ingress.class": tls.ingress_class}
+            # GKE's default class is gce.
+            annotations = {"kubernetes.io/ingress.class": tls.ingress_class or "gce"}
             out["ingress"] = _ingress(plan, annotations)
             # Container-native backends (NEG) let a ClusterIP service back a GKE Ingress; the
             # BackendConfig gives log streaming and uploads more than GKE's 30 s default.
@@ -671,9 +673,8 @@ def _v06_tls(plan: Plan) -> dict:
     tls = plan.tls
     out: dict = {"serviceType": tls.service_type}
     if tls.ingress:
-        annotations = (
-            {"kubernetes.io/ingress.class": tls.ingress_class} if tls.ingress_class else {}
-        )
+        klass = tls.ingress_class or ("gce" if tls.controller == "gce" else "")
+        annotations = {"kubernetes.io/ingress.class": klass} if klass else {}
         out["ingress"] = _ingress(plan, annotations)
     else:
         if tls.host:
@@ -701,7 +702,7 @@ _V2_SECTIONS = (
     (("components", "scheduling", "target"), _v2_components_section),
     (("database", "components", "target"), _external_section),
     (("storage", "scheduling", "database", "target"), _v2_storage_section),
-    (("tls", "release", "target"), _v2_tls_section),
+    (("tls", "target"), _v2_tls_section),
     (("security",), _v2_security_section),
     (("secrets",), _v2_secrets_section),
 )
