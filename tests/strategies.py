@@ -46,6 +46,7 @@ YAML_WORDS = [
     "012",
 ]
 
+ACM_ARN = "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
 dns_label = st.from_regex(r"\A[a-z]([a-z0-9-]{0,10}[a-z0-9])?\Z")
 dns_name = st.builds(lambda parts: ".".join(parts), st.lists(dns_label, min_size=1, max_size=3))
 label_name = st.one_of(
@@ -138,6 +139,9 @@ def valid_plans(draw):
         ),
         spread_core=draw(st.booleans()),
         registry_connection=draw(st.one_of(st.just(""), poly_name)),
+        registry_url=draw(st.one_of(st.just(""), dns_name)),
+        registry_secret=draw(st.one_of(st.just(""), dns_name)),
+        registry_image=draw(st.one_of(st.just(""), dns_label)),
     )
     db_kind = draw(st.sampled_from(["external", "in-cluster"]))
     database = Database(
@@ -146,7 +150,8 @@ def valid_plans(draw):
         port=draw(st.integers(1, 65535)),
         name=draw(poly_name),
         user=draw(poly_name),
-        sslmode=draw(st.sampled_from(["disable", "require", "verify-full"])),
+        sslmode=draw(st.sampled_from(["disable", "require", "verify-ca", "verify-full"])),
+        ca_secret=draw(st.one_of(st.just(""), dns_name)),
         conn_max_age=draw(st.integers(0, 3600)),
         size=draw(st.sampled_from(["20Gi", "1Ti", "500M"])),
         storage_class=draw(st.one_of(st.just(""), dns_name)),
@@ -185,6 +190,9 @@ def valid_plans(draw):
         if ingress
         else (["none", "existing-secret"] if target == "v0.6" else ["none"])
     )
+    controller = draw(st.sampled_from(["nginx", "gce", "alb", "other"]))
+    if ingress and controller == "alb":
+        mode_choices = ["acm", "none"]
     tls_mode = draw(st.sampled_from(mode_choices))
     service_type = (
         "NodePort"
@@ -200,6 +208,9 @@ def valid_plans(draw):
         issuer_kind=draw(st.sampled_from(["ClusterIssuer", "Issuer"])),
         secret_name=draw(dns_name),
         service_type=service_type,
+        controller=controller,
+        alb_scheme=draw(st.sampled_from(["internet-facing", "internal"])),
+        acm_certificate_arn=draw(st.sampled_from(["", ACM_ARN])),
     )
     uid, gid = draw(st.integers(1, 2**31 - 1)), draw(st.integers(0, 2**31 - 1))
     security = Security(

@@ -27,8 +27,10 @@ from wizard.core import rules, secretfilter
 from wizard.core.checks import Finding
 from wizard.core.codec import MAX_INT, MAX_ITEMS
 from wizard.core.plan import (
+    ALB_SCHEMES,
     DB_KINDS,
     FS_GROUP_POLICIES,
+    INGRESS_CONTROLLERS,
     ISSUER_KINDS,
     PROVIDERS,
     SCHEDULING_MODES,
@@ -518,7 +520,7 @@ _CLASS_TAINT_HELP = "Keep other runs off these nodes (e.g. GPU or build nodes)."
 class SchedulingForm(StepForm):
     slug = "scheduling"
     attr = "scheduling"
-    v2_only = ("registry_connection",)
+    v2_only = ("registry_connection", "registry_url", "registry_secret", "registry_image")
 
     release = _text(
         "Helm release name",
@@ -565,6 +567,20 @@ class SchedulingForm(StepForm):
         "agent's connections).",
     )
 
+    registry_url = _text(
+        "Registry address",
+        "Host and optional path, no scheme, e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com.",
+    )
+    registry_secret = _text(
+        "Registry Secret",
+        "A Secret with a Docker config.json that can push; RUNBOOK.md creates it from "
+        "DOCKER_CONFIG_FILE.",
+    )
+    registry_image = _text(
+        "Image for builds",
+        "The repository builds are pushed as, e.g. ml/builds (default polyaxon-builds).",
+    )
+
     def add_parts(self) -> None:
         for prefix, (title, taint_help) in _POOLS.items():
             pool = PoolForm(
@@ -592,6 +608,9 @@ class SchedulingForm(StepForm):
             classes=ClassPools(**pools),
             spread_core=self.answer("spread_core", d.spread_core),
             registry_connection=self.answer("registry_connection", d.registry_connection),
+            registry_url=self.answer("registry_url", d.registry_url),
+            registry_secret=self.answer("registry_secret", d.registry_secret),
+            registry_image=self.answer("registry_image", d.registry_image),
         )
         return with_changes(
             plan,
@@ -610,6 +629,9 @@ class SchedulingForm(StepForm):
             "provider": s.provider,
             "spread_core": s.spread_core,
             "registry_connection": s.registry_connection,
+            "registry_url": s.registry_url,
+            "registry_secret": s.registry_secret,
+            "registry_image": s.registry_image,
         }
         out |= PoolForm.initial("core", s.core)
         out |= PoolForm.initial("workloads", s.workloads)
@@ -624,7 +646,7 @@ class SchedulingForm(StepForm):
 class DatabaseForm(StepForm):
     slug = "database"
     attr = "database"
-    v2_only = ("sslmode",)
+    v2_only = ("sslmode", "ca_secret")
 
     kind = _select(
         "Where does PostgreSQL run?",
@@ -642,6 +664,11 @@ class DatabaseForm(StepForm):
     name = _text("Database name")
     user = _text("User", "The password goes into the Kubernetes Secret, never here.")
     sslmode = _select("SSL mode", SSL_MODES, "Use require, or verify-full with your provider's CA.")
+    ca_secret = _text(
+        "CA certificate Secret",
+        "verify-ca and verify-full only: the Secret holding your provider's CA bundle (key ca.crt); "
+        "RUNBOOK.md creates it from DB_CA_FILE and the API pod mounts it.",
+    )
     conn_max_age = _int(
         "Connection max age (seconds)", "0 closes the connection after each request."
     )
@@ -764,6 +791,26 @@ class TlsForm(StepForm):
     )
     host = _text("Domain", "The host users reach Polyaxon at, e.g. polyaxon.example.com.")
     ingress_class = _text("Ingress class", "E.g. nginx.")
+    controller = _select(
+        "Ingress controller",
+        INGRESS_CONTROLLERS,
+        "Each controller needs its own annotations (docs/ingress-and-tls.md).",
+        labels={
+            "nginx": "ingress-nginx",
+            "gce": "GKE's built-in controller (gce)",
+            "alb": "AWS Load Balancer Controller (ALB)",
+            "other": "Another controller",
+        },
+    )
+    alb_scheme = _select(
+        "Load balancer scheme",
+        ALB_SCHEMES,
+        "ALB only: a public (internet-facing) or VPC-internal load balancer.",
+    )
+    acm_certificate_arn = _text(
+        "ACM certificate ARN",
+        "ALB only: arn:aws:acm:<region>:<account>:certificate/<id>; an ALB ignores TLS Secrets.",
+    )
     mode = _select(
         "How is TLS provided?",
         TLS_MODES,
@@ -772,6 +819,7 @@ class TlsForm(StepForm):
         labels={
             "cert-manager": "cert-manager issues the certificate (e.g. Let's Encrypt)",
             "existing-secret": "An existing TLS Secret holds my certificate",
+            "acm": "An AWS Certificate Manager certificate (ALB only)",
             "none": "No TLS (not recommended)",
         },
         radio=True,

@@ -14,6 +14,7 @@ from tests.core.test_import_fuzz import values_files
 from tests.import_files import SECRET_MARKER, V06_GUIDE, V2_PITFALLS, V2_REALISTIC
 from tests.strategies import any_plans, kept_values
 from wizard.core import codec, safeyaml, values
+from wizard.core import values as values_module
 from wizard.core.importer import (
     ImportRefused,
     import_values,
@@ -90,20 +91,27 @@ def test_a_realistic_v2_file_exports_the_same_settings_minus_its_secrets():
         "polyaxonSecret",
         "user.password",
     )
+    # The export adds what ingress-nginx needs for Polyaxon (timeouts, no buffering: issue 13).
+    before["ingress"]["annotations"] = {
+        **values_module._NGINX_ANNOTATIONS,
+        **before["ingress"]["annotations"],
+    }
     assert export(result) == before
 
 
-def test_a_realistic_v2_file_needs_no_normalisation():
-    assert not {c for c in codes(imp(V2_REALISTIC)) if c.startswith("value_")}
+def test_a_realistic_v2_file_needs_no_normalisation_beyond_the_nginx_annotations():
+    changes = [f for f in imp(V2_REALISTIC).findings if f.code.startswith("value_")]
+    assert all(
+        f.code == "value_added" and f.path.startswith("ingress.annotations.") for f in changes
+    )
 
 
 def test_unmanaged_siblings_of_managed_keys_are_kept():
     result = imp(V2_REALISTIC)
     assert result.plan.kept["gateway"]["replicas"] == 3
     assert "service" not in result.plan.kept["gateway"]  # managed: the plan wins
-    assert result.plan.kept["ingress"] == {
-        "annotations": {"nginx.ingress.kubernetes.io/proxy-body-size": "4G"}
-    }
+    # The nginx upload size is managed now (issue 13): the plan writes it, nothing is kept.
+    assert "ingress" not in result.plan.kept
     assert set(result.kept_keys) >= {"gateway", "agent", "timezone", "deploymentChart"}
 
 

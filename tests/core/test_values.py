@@ -65,7 +65,7 @@ def test_v2_in_cluster_db_is_pinned_with_core_and_persistent():
 def test_v2_external_db_writes_sslmode_into_options_and_no_password():
     v = to_values(example("v2-two-pool-aws"))
     pg = v["externalServices"]["postgresql"]
-    assert pg["options"] == {"sslmode": "verify-full"}
+    assert pg["options"]["sslmode"] == "verify-full"
     assert v["postgresql"] == {"enabled": False}
     assert "password" not in pg
 
@@ -171,7 +171,7 @@ def test_v06_ingress_class_is_an_annotation_not_class_name():
 def test_v2_ingress_with_cert_manager():
     ingress = to_values(example("v2-two-pool-aws"))["ingress"]
     assert ingress["className"] == "nginx"
-    assert ingress["annotations"] == {"cert-manager.io/cluster-issuer": "letsencrypt-prod"}
+    assert ingress["annotations"]["cert-manager.io/cluster-issuer"] == "letsencrypt-prod"
     assert ingress["tls"] == [
         {"secretName": "polyaxon-tls", "hosts": ["polyaxon.acme.example.com"]}
     ]

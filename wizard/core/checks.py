@@ -11,10 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import rules
+from .credentials import GCS_MOUNT_PATH, store_secrets
 from .plan import (
+    ALB_SCHEMES,
     BROKERS,
+    CLOUD_STORE_KINDS,
+    DB_CA_CONNECTION,
     DB_KINDS,
     FS_GROUP_POLICIES,
+    INGRESS_CONTROLLERS,
     ISSUER_KINDS,
     PROVIDERS,
     SCHEDULING_MODES,
@@ -27,6 +32,7 @@ from .plan import (
     TLS_MODES,
     TOLERATION_EFFECTS,
     TOLERATION_OPERATORS,
+    VERIFY_SSL_MODES,
     WORKLOAD_CLASSES,
     Plan,
     Pool,
@@ -41,6 +47,11 @@ from .plan import (
 from .yamlio import inline
 
 ERROR, WARNING, INFO = "error", "warning", "info"
+# Chart 2.15.1 names objects `<release>-polyaxon-<suffix>` and puts the same string in the
+# app.kubernetes.io/name label (at most 63 characters). The longest it renders is this one
+# (tests/render/ renders the chart at the limit and one past it).
+V2_LONGEST_SUFFIX = "-polyaxon-operator-clusterrole-binding"
+V2_RELEASE_MAX = 63 - len(V2_LONGEST_SUFFIX)
 SEVERITIES = (ERROR, WARNING, INFO)
 _STEP_OF_SECTION = {attr: slug for attr, slug, _ in SECTIONS}
 
@@ -107,6 +118,15 @@ def _check_plan(plan: Plan, r: _Report) -> None:
     r.rule(
         "namespace_invalid", "namespace", rules.dns_label_problem(plan.namespace), "The namespace"
     )
+    if plan.target == "v2" and len(plan.release) > V2_RELEASE_MAX:
+        r.add(
+            ERROR,
+            "release_too_long",
+            "release",
+            f"The chart names objects <release>{V2_LONGEST_SUFFIX} and uses those names as label "
+            f"values, which Kubernetes caps at 63 characters: keep the release name to "
+            f"{V2_RELEASE_MAX} characters (this one has {len(plan.release)}).",
+        )
     if plan.target == "v0.6":
         r.add(
             WARNING,
@@ -193,6 +213,49 @@ def _check_scheduling(plan: Plan, r: _Report) -> None:
                 rules.polyaxon_name_problem(name),
                 "The registry connection name",
             )
+            _check_registry(plan, r)
+
+
+def _check_registry(plan: Plan, r: _Report) -> None:
+    """A builds preset pushes through a connection values.yaml must declare: url and Secret."""
+    sched = plan.scheduling
+    missing = [
+        field
+        for field, value in (
+            ("registry_url", sched.registry_url),
+            ("registry_secret", sched.registry_secret),
+        )
+        if not value
+    ]
+    if missing:
+        r.add(
+            WARNING,
+            "registry_incomplete",
+            f"scheduling.{missing[0]}",
+            "Give the registry's address and the Secret holding its Docker config.json; until then "
+            "values.yaml declares no registry and no builds preset is written.",
+        )
+    if sched.registry_url:
+        r.rule(
+            "registry_url_invalid",
+            "scheduling.registry_url",
+            rules.registry_url_problem(sched.registry_url),
+            "The registry address",
+        )
+    if sched.registry_secret:
+        r.rule(
+            "registry_secret_invalid",
+            "scheduling.registry_secret",
+            rules.dns_subdomain_problem(sched.registry_secret),
+            "The registry Secret name",
+        )
+    if sched.registry_image:
+        r.rule(
+            "registry_image_invalid",
+            "scheduling.registry_image",
+            rules.image_name_problem(sched.registry_image),
+            "The image name",
+        )
 
 
 # Label domains that give away a managed cluster.
@@ -475,12 +538,45 @@ def _check_database(plan: Plan, r: _Report) -> None:
                     "Database traffic may go unencrypted; use sslmode require (or verify-full with the "
                     "provider's CA).",
                 )
+            if db.sslmode in VERIFY_SSL_MODES:
+                _check_db_ca(plan, r)
     else:
         r.add(
             INFO,
             "db_sslmode_unsupported",
             "database.sslmode",
             "The 0.6 chart has no SSL option for PostgreSQL: enforce SSL on the server side instead.",
+        )
+
+
+def _check_db_ca(plan: Plan, r: _Report) -> None:
+    """verify-ca/verify-full need the provider's CA where libpq looks (sslrootcert)."""
+    db = plan.database
+    if not db.ca_secret:
+        r.add(
+            ERROR,
+            "db_ca_missing",
+            "database.ca_secret",
+            f"sslmode {db.sslmode} checks the server against a CA certificate the API pod does not "
+            "have, so it would never connect: name the Secret that will hold the provider's CA "
+            "(RUNBOOK.md creates it), or use sslmode require.",
+        )
+    else:
+        r.rule(
+            "db_ca_secret_invalid",
+            "database.ca_secret",
+            rules.dns_subdomain_problem(db.ca_secret),
+            "The CA Secret name",
+        )
+    if plan.components.scheduler:
+        # The chart mounts connections (the CA) into the API pod only; the scheduler and
+        # workers also connect to the database.
+        r.add(
+            ERROR,
+            "db_ca_scheduler_unsupported",
+            "database.sslmode",
+            "With the scheduler on, its pods connect to the database too, and the chart mounts the CA "
+            "into the API pod only: use sslmode require, or turn the scheduler off.",
         )
 
 
@@ -569,6 +665,82 @@ def _check_storage(plan: Plan, r: _Report) -> None:
                 f"The store name {inline(store.name)} is already used by {names[store.name]}; names must be unique.",
             )
         names.setdefault(store.name, path)
+        if plan.target == "v2" and store.name == DB_CA_CONNECTION:
+            r.add(
+                ERROR,
+                "store_name_reserved",
+                f"{path}.name",
+                f"{DB_CA_CONNECTION!r} is the connection that mounts the database CA: pick another name.",
+            )
+        if store.kind in CLOUD_STORE_KINDS and store.secret and store.secret == plan.secrets.name:
+            r.add(
+                ERROR,
+                "store_secret_is_platform_secret",
+                f"{path}.secret",
+                "Store credentials are mounted into every run that uses the store: the platform "
+                "Secret would hand user code the database password and the signing key. Use a Secret "
+                "that holds only the bucket credentials.",
+            )
+    _check_store_variables(plan, r)
+    _check_mount_paths(plan, r)
+
+
+def _check_store_variables(plan: Plan, r: _Report) -> None:
+    """The runbook fills each store Secret from environment variables: two different Secrets
+    filled from the same variables would silently hold the same credentials."""
+    seen: dict[str, str] = {}
+    for ss in store_secrets(plan):
+        for var in ss.variables:
+            if var in seen and seen[var] != ss.name:
+                r.add(
+                    ERROR,
+                    "store_secret_variables_shared",
+                    f"{ss.store}.secret",
+                    f"The Secrets {seen[var]!r} and {ss.name!r} would both be filled from ${var}: "
+                    "use one Secret for both stores, or names that differ in more than punctuation.",
+                )
+                return
+            seen[var] = ss.name
+
+
+def _mount_points(plan: Plan) -> list[tuple[str, str, str]]:
+    """(plan path, mount path, what is mounted there) for every store mounted into pods."""
+    points = []
+    v2 = plan.target == "v2"
+    for path, store in stores(plan).items():
+        if store.kind in ("claim", "host-path"):
+            # v2 mounts a volume store at its mount path, or /artifacts and /data/<name>.
+            default = "/artifacts" if path == "storage.artifacts" else f"/data/{store.name}"
+            mount = store.mount_path or (default if v2 else "")
+            if mount:
+                source = store.claim if store.kind == "claim" else store.host_path
+                points.append((f"{path}.mount_path", mount, f"{store.kind}:{source}"))
+        elif v2 and store.kind == "gcs" and store.secret:
+            points.append((f"{path}.secret", GCS_MOUNT_PATH, f"secret:{store.secret}"))
+    return points
+
+
+def _check_mount_paths(plan: Plan, r: _Report) -> None:
+    taken: dict[str, tuple[str, str]] = {}
+    for path, mount, source in _mount_points(plan):
+        normal = "/" + "/".join(part for part in mount.split("/") if part)
+        if normal == "/":
+            r.add(
+                ERROR,
+                "mount_path_root",
+                path,
+                "A store mounted at / would hide the container's whole file system: pick a folder.",
+            )
+            continue
+        if normal in taken and taken[normal][1] != source:
+            what = (
+                "Every GCS store's key file is mounted at the same path: give the GCS stores one "
+                "Secret."
+                if source.startswith("secret:")
+                else f"{taken[normal][0]} is already mounted at {normal}: pick another mount path."
+            )
+            r.add(ERROR, "mount_path_duplicate", path, what)
+        taken.setdefault(normal, (path, source))
 
 
 def _check_store(target: str, store: Store, path: str, r: _Report) -> None:
@@ -673,6 +845,16 @@ def _check_tls(plan: Plan, r: _Report) -> None:
     )
     if not r.choice("tls_mode_invalid", "tls.mode", tls.mode, TLS_MODES, "The TLS mode"):
         return
+    if not tls.ingress and tls.service_type == "LoadBalancer" and tls.mode == "none":
+        r.add(
+            ERROR,
+            "plain_http_load_balancer",
+            "tls.service_type",
+            "A LoadBalancer service without TLS puts logins and API tokens on a public address in "
+            "clear text: use an ingress with TLS.",
+        )
+    if tls.ingress and not _check_controller(plan, r):
+        return
     if tls.ingress:
         if not tls.host:
             r.add(
@@ -708,6 +890,15 @@ def _check_tls(plan: Plan, r: _Report) -> None:
         r.rule(
             "host_invalid", "tls.host", rules.hostname_problem(tls.host, allow_ip=True), "The host"
         )
+    if tls.mode == "acm":
+        if not tls.ingress:
+            r.add(
+                ERROR,
+                "acm_requires_alb",
+                "tls.ingress",
+                "ACM certificates are served by an AWS ALB ingress: turn the ingress on.",
+            )
+        return
     if tls.mode == "none":
         r.add(
             WARNING,
@@ -775,6 +966,61 @@ def _check_tls(plan: Plan, r: _Report) -> None:
                 "tls.service_type",
                 "Without an ingress, the 0.6 chart serves TLS on a NodePort service: choose NodePort.",
             )
+
+
+def _check_controller(plan: Plan, r: _Report) -> bool:
+    """What the ingress controller needs; False when nothing more should be checked."""
+    tls = plan.tls
+    if not r.choice(
+        "ingress_controller_invalid",
+        "tls.controller",
+        tls.controller,
+        INGRESS_CONTROLLERS,
+        "The ingress controller",
+    ):
+        return False
+    if tls.controller == "alb":
+        r.choice("alb_scheme_invalid", "tls.alb_scheme", tls.alb_scheme, ALB_SCHEMES, "The scheme")
+        if tls.mode in ("cert-manager", "existing-secret"):
+            r.add(
+                ERROR,
+                "alb_ignores_tls_secret",
+                "tls.mode",
+                "An AWS ALB terminates TLS with a certificate from ACM and ignores Kubernetes TLS "
+                "Secrets: choose the ACM mode and give the certificate ARN.",
+            )
+        if tls.mode == "acm":
+            r.rule(
+                "acm_certificate_arn_invalid",
+                "tls.acm_certificate_arn",
+                rules.acm_arn_problem(tls.acm_certificate_arn),
+                "The ACM certificate ARN",
+            )
+    elif tls.mode == "acm":
+        r.add(
+            ERROR,
+            "acm_requires_alb",
+            "tls.mode",
+            "ACM certificates are served by an AWS ALB only: choose the ALB controller, or another "
+            "TLS mode.",
+        )
+    if tls.controller == "gce" and tls.ingress_class not in ("gce", "gce-internal"):
+        r.add(
+            WARNING,
+            "gce_ingress_class",
+            "tls.ingress_class",
+            "GKE's controller serves the classes gce (external) and gce-internal only.",
+        )
+    if tls.controller == "other":
+        r.add(
+            INFO,
+            "ingress_controller_unchecked",
+            "tls.controller",
+            "For this controller the wizard writes the ingress class, host and TLS only. It cannot "
+            "check the upload size (artifacts), the read timeout (log streaming) or websocket "
+            "support: set them with your controller's own annotations.",
+        )
+    return True
 
 
 # --- security context ------------------------------------------------------------------------

@@ -25,8 +25,12 @@ class SecretEntry:
 class StoreSecret:
     name: str  # the existing Secret the store references
     store: str  # plan path of the store
-    literals: tuple[str, ...]  # keys created from environment variables of the same name
+    literals: tuple[tuple[str, str], ...]  # (key, environment variable holding its value)
     files: tuple[tuple[str, str], ...]  # (key, environment variable holding a file path)
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        return tuple(var for _, var in self.literals + self.files)
 
 
 def secret_entries(plan: Plan) -> list[SecretEntry]:
@@ -51,9 +55,10 @@ def secret_entries(plan: Plan) -> list[SecretEntry]:
     ]
     in_cluster_db = plan.database.kind == "in-cluster"
     if v2:
-        # Keep both equal: the chart reads the superuser key but connects as auth.username. An
-        # external database's password is read from platformSecret, but the chart still renders
-        # its own copy (random when not given, which restarts the pods on every upgrade).
+        # Keep both equal: the chart reads the superuser key but connects as auth.username.
+        # External: platformSecret feeds the pods, but the chart still renders
+        # <fullname>-postgresql-secret, with a random password when none is given, and the API's
+        # checksum/platform-secrets annotation then restarts it on every upgrade.
         db_paths = (
             ("postgresql.auth.password", "postgresql.auth.postgresPassword")
             if in_cluster_db
@@ -105,13 +110,33 @@ def _enabled(kept: dict, section: str) -> bool:
 
 
 def store_secrets(plan: Plan) -> list[StoreSecret]:
-    """The credential Secrets the cloud stores reference, one per distinct name."""
+    """The credential Secrets the cloud stores reference, one per distinct name.
+
+    Each is filled from environment variables named after its keys; when two different Secrets
+    would read the same variable (two S3 stores with their own credentials), each gets variables
+    prefixed with its own name, so they can never silently hold the same credentials."""
     found: dict[str, StoreSecret] = {}
     for path, store in stores(plan).items():
         if store.kind not in ("s3", "gcs", "azure") or not store.secret or store.secret in found:
             continue
         found[store.secret] = _store_secret(plan, path, store)
-    return list(found.values())
+    uses: dict[str, int] = {}
+    for ss in found.values():
+        for var in ss.variables:
+            uses[var] = uses.get(var, 0) + 1
+    return [
+        _prefixed(ss) if any(uses[var] > 1 for var in ss.variables) else ss for ss in found.values()
+    ]
+
+
+def _prefixed(ss: StoreSecret) -> StoreSecret:
+    prefix = "".join(ch if ch.isalnum() else "_" for ch in ss.name.upper())
+    return StoreSecret(
+        ss.name,
+        ss.store,
+        tuple((key, f"{prefix}_{var}") for key, var in ss.literals),
+        tuple((key, f"{prefix}_{var}") for key, var in ss.files),
+    )
 
 
 def _store_secret(plan: Plan, path: str, store: Store) -> StoreSecret:
@@ -119,10 +144,12 @@ def _store_secret(plan: Plan, path: str, store: Store) -> StoreSecret:
         # 0.6 reads the credentials from one key of the Secret.
         return StoreSecret(store.secret, path, (), ((store.secret_key, "STORE_CREDENTIALS_FILE"),))
     if store.kind == "s3":
-        return StoreSecret(store.secret, path, ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"), ())
-    if store.kind == "azure":
-        return StoreSecret(store.secret, path, ("AZURE_ACCOUNT_NAME", "AZURE_ACCOUNT_KEY"), ())
-    return StoreSecret(store.secret, path, (), ((GCS_KEY_FILE, "GCS_KEY_FILE"),))
+        keys = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
+    elif store.kind == "azure":
+        keys = ("AZURE_ACCOUNT_NAME", "AZURE_ACCOUNT_KEY")
+    else:
+        return StoreSecret(store.secret, path, (), ((GCS_KEY_FILE, "GCS_KEY_FILE"),))
+    return StoreSecret(store.secret, path, tuple((key, key) for key in keys), ())
 
 
 GCS_KEY_FILE = "gc-secret.json"

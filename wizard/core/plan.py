@@ -23,7 +23,10 @@ SERVICE_KINDS = ("in-cluster", "external")
 BROKERS = ("redis", "rabbitmq")
 STORE_KINDS = ("s3", "gcs", "azure", "claim", "host-path")
 CLOUD_STORE_KINDS = ("s3", "gcs", "azure")
-TLS_MODES = ("cert-manager", "existing-secret", "none")
+TLS_MODES = ("cert-manager", "existing-secret", "acm", "none")
+# Which controller serves the ingress: each needs its own annotations (docs/ingress-and-tls.md).
+INGRESS_CONTROLLERS = ("nginx", "gce", "alb", "other")
+ALB_SCHEMES = ("internet-facing", "internal")
 ISSUER_KINDS = ("ClusterIssuer", "Issuer")
 SERVICE_TYPES = ("ClusterIP", "NodePort", "LoadBalancer")
 TOLERATION_OPERATORS = ("Equal", "Exists")
@@ -77,9 +80,14 @@ class Scheduling:
     workloads: Pool = Pool(labels=(Label("polyaxon", "workloads"),))
     classes: ClassPools = ClassPools()
     spread_core: bool = False
-    # v2 builds preset: the registry connection (declared in the agent's connections) kaniko pushes to.
+    # v2 builds preset: the registry connection (declared in values.yaml `connections`) kaniko
+    # pushes to, the registry's address, the Secret holding its Docker config.json, and the image
+    # (repository under the registry) builds are pushed as (DEFAULT_BUILD_IMAGE when empty).
     registry_connection: str = ""
     provider: str = field(default="other", metadata=choices(*PROVIDERS))
+    registry_url: str = ""
+    registry_secret: str = ""
+    registry_image: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,6 +99,9 @@ class Database:
     user: str = "polyaxon"
     sslmode: str = field(default="require", metadata=choices(*SSL_MODES))
     conn_max_age: int = 60
+    # verify-ca / verify-full: the Secret holding the provider's CA bundle (key ca.crt), mounted
+    # into the API pod and named by sslrootcert.
+    ca_secret: str = ""
     size: str = "20Gi"
     storage_class: str = ""
 
@@ -156,11 +167,15 @@ class Tls:
     ingress: bool = True
     host: str = ""
     ingress_class: str = "nginx"
+    controller: str = field(default="nginx", metadata=choices(*INGRESS_CONTROLLERS))
     mode: str = field(default="cert-manager", metadata=choices(*TLS_MODES))
     issuer: str = "letsencrypt-prod"
     issuer_kind: str = field(default="ClusterIssuer", metadata=choices(*ISSUER_KINDS))
     secret_name: str = "polyaxon-tls"
     service_type: str = field(default="ClusterIP", metadata=choices(*SERVICE_TYPES))
+    # AWS ALB: the load balancer's scheme and the ACM certificate (ALB ignores TLS Secrets).
+    alb_scheme: str = field(default="internet-facing", metadata=choices(*ALB_SCHEMES))
+    acm_certificate_arn: str = ""
 
 
 @dataclass(frozen=True)
@@ -281,3 +296,33 @@ def stores(plan: Plan) -> dict[str, Store]:
 def with_changes(obj, **changes):
     """dataclasses.replace, re-exported so doors need not import dataclasses for it."""
     return replace(obj, **changes)
+
+
+# The external database's CA bundle (verify-ca / verify-full): the key of its Secret, the connection
+# that mounts it into the API pod, and where libpq reads it (sslrootcert).
+DB_CA_KEY = "ca.crt"
+DB_CA_CONNECTION = "polyaxon-db-ca"
+DB_CA_MOUNT_PATH = "/etc/polyaxon/db-ca"
+VERIFY_SSL_MODES = ("verify-ca", "verify-full")
+
+
+def db_ca_mounted(plan: Plan) -> bool:
+    """v2 with an external database that verifies the server's certificate against a given CA."""
+    db = plan.database
+    return (
+        plan.target == "v2"
+        and db.kind == "external"
+        and db.sslmode in VERIFY_SSL_MODES
+        and bool(db.ca_secret)
+    )
+
+
+def registry_declared(plan: Plan) -> bool:
+    """v2 with a complete registry connection: only then is a builds preset written."""
+    s = plan.scheduling
+    return plan.target == "v2" and all((s.registry_connection, s.registry_url, s.registry_secret))
+
+
+# The image builds are pushed as when the plan names none (values.yaml cannot carry it: an
+# imported file gives it back only through the builds preset).
+DEFAULT_BUILD_IMAGE = "polyaxon-builds"

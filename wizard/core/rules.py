@@ -282,3 +282,41 @@ def dangerous_host_path(path: str) -> str | None:
                 "node. Use a directory of its own (e.g. /data/polyaxon) or a bucket."
             )
     return None
+
+
+# A registry address: host[:port] with an optional path (no scheme), as a Docker image prefix.
+_REGISTRY_URL = re.compile(
+    r"\A[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?"
+    r"(/[a-z0-9]+([._-][a-z0-9]+)*)*\Z"
+)
+# An image repository path under a registry (Docker's reference grammar, lower case, no tag).
+_IMAGE_NAME = re.compile(r"\A[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*\Z")
+_ACM_ARN = re.compile(
+    r"\Aarn:aws(-cn|-us-gov)?:acm:[a-z]{2}(-[a-z]+)+-[0-9]:[0-9]{12}:certificate/[0-9a-f-]{36}\Z"
+)
+
+
+def registry_url_problem(value: str) -> str | None:
+    if "://" in value:
+        return "is a host (and optional path) without a scheme, e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com"
+    if len(value) > 255 or not _REGISTRY_URL.match(value):
+        return "must look like registry.example.com[:port][/path], in lower case"
+    return None
+
+
+def image_name_problem(value: str) -> str | None:
+    if ":" in value or "@" in value:
+        return "is the repository only: the builds preset adds a unique tag"
+    if len(value) > 255 or not _IMAGE_NAME.match(value):
+        return (
+            "must be lower-case path parts of letters and digits separated by '/', '.', '_' or '-'"
+        )
+    return None
+
+
+def acm_arn_problem(value: str) -> str | None:
+    if not value:
+        return "is required: an ALB serves TLS only with a certificate from ACM"
+    if not _ACM_ARN.match(value):
+        return "must look like arn:aws:acm:<region>:<account>:certificate/<id>"
+    return None

@@ -14,17 +14,20 @@ from shlex import quote
 from .checks import ERROR, check
 from .credentials import secret_entries, store_secrets
 from .plan import (
+    DB_CA_KEY,
     WORKLOAD_CLASSES,
     Plan,
     Pool,
     Store,
+    db_ca_mounted,
     needs_rabbitmq,
+    registry_declared,
     stores,
     taint_of,
     workload_pools,
 )
 from .rules import is_reserved_label_key
-from .values import guide, to_presets
+from .values import gce_backend_config, guide, to_presets
 
 HELM_REPO = "https://charts.polyaxon.com"
 
@@ -68,6 +71,11 @@ def _sh(*lines: str) -> str:
 
 def _ns(plan: Plan) -> str:
     return f"--namespace {quote(plan.namespace)}"
+
+
+def _helm_ns(plan: Plan) -> str:
+    """Helm 2 keeps releases in Tiller, cluster-wide: its get/history/rollback take no --namespace."""
+    return "" if plan.target == "v0.6" else _ns(plan)
 
 
 def _title(plan: Plan) -> str:
@@ -142,12 +150,8 @@ def _prerequisites(plan: Plan) -> tuple[str, str]:
         items.append(f"- {cli[0][0].upper()}{cli[0][1:]}.")
         cmds.append(cli[1])
     tls = plan.tls
-    if tls.ingress and tls.ingress_class:
-        items.append(
-            f"- An ingress controller serving the class {_code(tls.ingress_class)} (e.g. NGINX Ingress)."
-        )
-        if plan.target == "v2":
-            cmds.append(f"kubectl get ingressclass {quote(tls.ingress_class)}")
+    if tls.ingress:
+        items += _controller_prerequisites(plan, cmds)
     if tls.ingress and tls.mode == "cert-manager":
         kind = "clusterissuer" if tls.issuer_kind == "ClusterIssuer" else "issuer"
         items.append(
@@ -161,6 +165,42 @@ def _prerequisites(plan: Plan) -> tuple[str, str]:
             f"- The Polyaxon CLI for checking and running with presets: `pip install polyaxon=={plan.chart_version}`."
         )
     return "Prerequisites", "\n".join(items) + "\n\n" + _sh(*cmds)
+
+
+def _controller_prerequisites(plan: Plan, cmds: list[str]) -> list[str]:
+    """What the plan's ingress controller needs in the cluster (docs/ingress-and-tls.md)."""
+    tls = plan.tls
+    cls = _code(tls.ingress_class)
+    if tls.controller == "gce":
+        # GKE's built-in controller creates no IngressClass object: nothing to `kubectl get`.
+        return [
+            f"- GKE's built-in ingress controller (class {cls}, chosen by annotation), on a VPC-native "
+            "cluster so the gateway service gets container-native (NEG) backends."
+        ]
+    if tls.controller == "alb":
+        items = [
+            f"- The AWS Load Balancer Controller serving the IngressClass {cls}, with subnets tagged "
+            "for its scheme."
+        ]
+        if tls.mode == "acm":
+            items.append(
+                f"- The ACM certificate {_code(tls.acm_certificate_arn)} issued for "
+                f"{_code(tls.host)}, in the cluster's region."
+            )
+            cmds.append(
+                f"aws acm describe-certificate --certificate-arn {quote(tls.acm_certificate_arn)} "
+                "--query Certificate.Status"
+            )
+    elif tls.controller == "nginx":
+        items = [f"- ingress-nginx serving the class {cls}."]
+    else:
+        items = [
+            f"- An ingress controller serving the class {cls}; set its upload size, read timeout "
+            "and websocket options yourself (the wizard cannot check them)."
+        ]
+    if plan.target == "v2" and tls.ingress_class:
+        cmds.append(f"kubectl get ingressclass {quote(tls.ingress_class)}")
+    return items
 
 
 def _node_pools(plan: Plan) -> list[_NodePool]:
@@ -426,16 +466,17 @@ def _namespace_and_secrets(plan: Plan) -> tuple[str, str]:
         ),
     ]
     for ss in store_secrets(plan):
-        checks = [f': "${{{key}:?export {key} first}}"' for key in ss.literals]
+        checks = [f': "${{{var}:?export {var} first}}"' for _, var in ss.literals]
         checks += [
             f': "${{{var}:?export {var} (path of the credentials file) first}}"'
             for _, var in ss.files
         ]
         cmd = [f"kubectl create secret generic {quote(ss.name)} {ns} \\"]
-        cmd += [f'  --from-literal={key}="${key}" \\' for key in ss.literals]
+        cmd += [f'  --from-literal={key}="${var}" \\' for key, var in ss.literals]
         cmd += [f'  --from-file={quote(key)}="${var}" \\' for key, var in ss.files]
         cmd.append("  --dry-run=client -o yaml | kubectl apply -f -")
         out += [f"Credentials for {ss.store} (Secret {_code(ss.name)}):", "", _sh(*checks, *cmd)]
+    out += _extra_secrets(plan)
     tls = plan.tls
     if tls.mode == "existing-secret":
         out += [
@@ -448,9 +489,11 @@ def _namespace_and_secrets(plan: Plan) -> tuple[str, str]:
                 '--key="$TLS_KEY_FILE" --dry-run=client -o yaml | kubectl apply -f -'
             )
         else:
+            # Polyaxon 0.6's nginx reads these two file names from the mounted Secret.
             cmd = (
-                f'kubectl create secret generic {quote(tls.secret_name)} {ns} --from-file="$TLS_CERT_FILE" '
-                '--from-file="$TLS_KEY_FILE" --dry-run=client -o yaml | kubectl apply -f -'
+                f"kubectl create secret generic {quote(tls.secret_name)} {ns} "
+                '--from-file=polyaxon.com.crt="$TLS_CERT_FILE" '
+                '--from-file=polyaxon.com.key="$TLS_KEY_FILE" --dry-run=client -o yaml | kubectl apply -f -'
             )
         out.append(
             _sh(
@@ -462,12 +505,64 @@ def _namespace_and_secrets(plan: Plan) -> tuple[str, str]:
     undo = [f"kubectl delete secret {name} {ns}"] + [
         f"kubectl delete secret {quote(s.name)} {ns}" for s in store_secrets(plan)
     ]
+    if db_ca_mounted(plan):
+        undo.append(f"kubectl delete secret {quote(plan.database.ca_secret)} {ns}")
+    if registry_declared(plan):
+        undo.append(f"kubectl delete secret {quote(plan.scheduling.registry_secret)} {ns}")
     out += [
         "Undo (only when removing Polyaxon for good: the keys cannot be recovered):",
         "",
         _sh(*undo),
     ]
     return "Namespace and secrets", "\n".join(out)
+
+
+def _extra_secrets(plan: Plan) -> list[str]:
+    """The database CA, the registry's Docker config and GKE's BackendConfig, when used."""
+    ns = _ns(plan)
+    out: list[str] = []
+    db = plan.database
+    if db_ca_mounted(plan):
+        out += [
+            f"The CA bundle of your PostgreSQL provider (Secret {_code(db.ca_secret)}, key "
+            f"`{DB_CA_KEY}`): sslmode {_code(db.sslmode)} checks the server's certificate against "
+            "it. Download it from the provider (RDS: the region's bundle; Cloud SQL: the instance's "
+            "server CA).",
+            "",
+            _sh(
+                ': "${DB_CA_FILE:?export the path of the CA bundle (PEM) first}"',
+                f"kubectl create secret generic {quote(db.ca_secret)} {ns} "
+                f'--from-file={DB_CA_KEY}="$DB_CA_FILE" --dry-run=client -o yaml | kubectl apply -f -',
+            ),
+        ]
+    sched = plan.scheduling
+    if registry_declared(plan):
+        out += [
+            f"Push access to the registry {_code(sched.registry_url)} for kaniko (Secret "
+            f"{_code(sched.registry_secret)}, key `config.json`, mounted at /kaniko/.docker by the "
+            f"connection {_code(sched.registry_connection)}):",
+            "",
+            _sh(
+                ': "${DOCKER_CONFIG_FILE:?export the path of a Docker config.json with push access first}"',
+                f"kubectl create secret generic {quote(sched.registry_secret)} {ns} "
+                '--from-file=config.json="$DOCKER_CONFIG_FILE" --dry-run=client -o yaml | kubectl apply -f -',
+            ),
+        ]
+    tls = plan.tls
+    if plan.target == "v2" and tls.ingress and tls.controller == "gce":
+        manifest = (
+            "apiVersion: cloud.google.com/v1\nkind: BackendConfig\nmetadata:\n"
+            f"  name: {gce_backend_config(plan)}\nspec:\n  timeoutSec: 600\n"
+            "  connectionDraining:\n    drainingTimeoutSec: 30\n"
+            "  healthCheck:\n    requestPath: /healthz/\n"
+        )
+        out += [
+            "GKE's load balancer cuts requests after 30 s by default: this BackendConfig (named by "
+            "the gateway service's annotation) gives log streaming and uploads 600 s:",
+            "",
+            _sh(f"printf '%s' {quote(manifest)} | kubectl apply {ns} -f -"),
+        ]
+    return out
 
 
 def _storage(plan: Plan) -> tuple[str, str]:
@@ -639,7 +734,7 @@ def _client_pod(plan: Plan, action: str) -> list[str]:
 
 
 def _backups(plan: Plan) -> tuple[str, str]:
-    rel, ns = quote(plan.release), _ns(plan)
+    rel = quote(plan.release)
     out = [
         "Before **every** upgrade or migration (above all one with database or data migrations), take a "
         "backup and a snapshot, and keep the current values. Skip this step on the first install: "
@@ -647,7 +742,7 @@ def _backups(plan: Plan) -> tuple[str, str]:
         "",
     ]
     stamp = 'stamp="$(date +%Y%m%d-%H%M%S)"'
-    keep = f'helm get values {rel} {ns} > "values-before-$stamp.yaml"'
+    keep = f"helm get values {rel} {_helm_ns(plan)}".rstrip() + ' > "values-before-$stamp.yaml"'
     if plan.database.kind == "external":
         out += [
             "The dump runs in a one-off pod in the namespace (the cluster reaches the database even on "
@@ -867,11 +962,14 @@ def _api_pods(plan: Plan) -> str:
 
 
 def _rollback(plan: Plan) -> tuple[str, str]:
-    rel, ns = quote(plan.release), _ns(plan)
+    rel = quote(plan.release)
     out = [
         "If the upgrade misbehaves, return to the previous release revision:",
         "",
-        _sh(f"helm history {rel} {ns}", f"helm rollback {rel} REVISION {ns}"),
+        _sh(
+            f"helm history {rel} {_helm_ns(plan)}".rstrip(),
+            f"helm rollback {rel} REVISION {_helm_ns(plan)}".rstrip(),
+        ),
     ]
     db = plan.database
     restore_note = (

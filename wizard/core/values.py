@@ -14,14 +14,20 @@ from . import yamlio
 from .credentials import GCS_MOUNT_PATH
 from .plan import (
     CHART_VERSIONS,
+    DB_CA_CONNECTION,
+    DB_CA_KEY,
+    DB_CA_MOUNT_PATH,
+    DEFAULT_BUILD_IMAGE,
     WORKLOAD_CLASSES,
     Plan,
     Pool,
     Store,
     Toleration,
+    db_ca_mounted,
     needs_rabbitmq,
     needs_redis,
     pool_tolerations,
+    registry_declared,
     workload_pools,
 )
 
@@ -35,6 +41,8 @@ def guide(plan: Plan) -> str:
     return GUIDE if plan.target == "v0.6" else GUIDE_V2
 
 
+# 0.6 pods carry type=polyaxon-core; v2 pods carry app.kubernetes.io/part-of=polyaxon-core and never
+# `type`, so each target's spread selects the label its own pods have (tests/render checks it).
 _SPREAD = {
     "podAntiAffinity": {
         "preferredDuringSchedulingIgnoredDuringExecution": [
@@ -52,6 +60,41 @@ _SPREAD = {
         ]
     }
 }
+_V2_CORE_LABEL = ("app.kubernetes.io/part-of", "polyaxon-core")
+_V2_SPREAD = {
+    # Helm merges a user's affinity map into the chart's default podAffinity: null drops it.
+    "podAffinity": None,
+    "podAntiAffinity": {
+        "preferredDuringSchedulingIgnoredDuringExecution": [
+            {
+                "weight": 100,
+                "podAffinityTerm": {
+                    "labelSelector": {
+                        "matchExpressions": [
+                            {
+                                "key": _V2_CORE_LABEL[0],
+                                "operator": "In",
+                                "values": [_V2_CORE_LABEL[1]],
+                            }
+                        ]
+                    },
+                    "topologyKey": "kubernetes.io/hostname",
+                },
+            }
+        ]
+    },
+}
+# Ingress annotations per controller (docs/ingress-and-tls.md). nginx: artifact uploads need a large
+# body, log streaming and websockets long reads and no buffering.
+_NGINX_ANNOTATIONS = {
+    "nginx.ingress.kubernetes.io/proxy-body-size": "4G",
+    "nginx.ingress.kubernetes.io/proxy-connect-timeout": "60",
+    "nginx.ingress.kubernetes.io/proxy-read-timeout": "600",
+    "nginx.ingress.kubernetes.io/proxy-send-timeout": "600",
+    "nginx.ingress.kubernetes.io/proxy-buffering": "off",
+}
+_GATEWAY_HEALTH_PATH = "/healthz/"  # the chart's own probes on the gateway
+_IDLE_TIMEOUT = 600
 _MOUNTS = {
     "artifacts": "/artifacts",
     "logs": "/polyaxon-logs",
@@ -159,15 +202,15 @@ def _v2_scheduling_section(plan: Plan) -> tuple[str, dict]:
         "Scheduling: core components (gateway, agent, operator, hooks) on the core pool; core nodes\n"
         "are tainted (RUNBOOK.md) and runs reach their own pools through the preset files.\n"
         + (
-            "affinity spreads core replicas over nodes; it replaces the chart's default podAffinity.\n"
+            "affinity spreads core pods over nodes (they carry app.kubernetes.io/part-of=polyaxon-core)\n"
+            "and nulls the chart's default podAffinity, which would otherwise be merged in.\n"
             if plan.scheduling.spread_core
-            else "affinity null drops the chart's default podAffinity, which also steered the "
-            "cleaner jobs.\n"
+            else "affinity null drops the chart's default podAffinity, which also steered the cleaner jobs.\n"
         )
         + f"Guide: {GUIDE_V2}#scheduling",
         {
             **_pinning(plan.scheduling.core),
-            "affinity": _SPREAD if plan.scheduling.spread_core else None,
+            "affinity": _V2_SPREAD if plan.scheduling.spread_core else None,
         },
     )
 
@@ -281,6 +324,9 @@ def _external_services(plan: Plan) -> dict:
         }
         if plan.target == "v2":
             pg["options"] = {"sslmode": db.sslmode}
+            if db_ca_mounted(plan):
+                # libpq's default root.crt is absent in the image: point it at the mounted CA.
+                pg["options"]["sslrootcert"] = f"{DB_CA_MOUNT_PATH}/{DB_CA_KEY}"
         ext["postgresql"] = pg
     if needs_redis(plan) and comp.redis.kind == "external":
         ext["redis"] = {
@@ -299,8 +345,30 @@ def _external_services(plan: Plan) -> dict:
 
 def _v2_storage(plan: Plan) -> dict:
     out: dict = {"artifactsStore": _connection(plan.storage.artifacts, _MOUNTS["artifacts"])}
-    if plan.storage.data:
-        out["connections"] = [_connection(s, f"/data/{s.name}") for s in plan.storage.data]
+    connections = [_connection(s, f"/data/{s.name}") for s in plan.storage.data]
+    sched = plan.scheduling
+    if registry_declared(plan):
+        # kaniko reads the Docker config.json from /kaniko/.docker.
+        connections.append(
+            {
+                "name": sched.registry_connection,
+                "kind": "registry",
+                "schema": {"url": sched.registry_url},
+                "secret": {"name": sched.registry_secret, "mountPath": "/kaniko/.docker"},
+            }
+        )
+    if db_ca_mounted(plan):
+        connections.append(
+            {
+                "name": DB_CA_CONNECTION,
+                "kind": "custom",
+                "secret": {"name": plan.database.ca_secret, "mountPath": DB_CA_MOUNT_PATH},
+            }
+        )
+        # mountConnections mounts the named connections into the API (gateway) pod only.
+        out["mountConnections"] = [DB_CA_CONNECTION]
+    if connections:
+        out["connections"] = connections
     return out
 
 
@@ -335,16 +403,49 @@ def _connection(store: Store, default_mount: str) -> dict:
 def _tls_summary(plan: Plan) -> str:
     tls = plan.tls
     if not tls.ingress:
+        if tls.mode == "existing-secret" and plan.target == "v0.6":
+            return f"no ingress; the API's NodePort service serves TLS on port 443 with Secret {_q(tls.secret_name)}."
         return f"no ingress; the service is exposed as {_q(tls.service_type)}."
     how = {
         "cert-manager": f"a Let's Encrypt certificate from cert-manager ({_q(tls.issuer_kind)} {_q(tls.issuer)})",
         "existing-secret": f"the certificate in Secret {_q(tls.secret_name)}",
+        "acm": f"the ACM certificate {_q(tls.acm_certificate_arn)}",
     }.get(tls.mode, "no TLS")
-    return f"ingress for {_q(tls.host)} with {how}."
+    served = {
+        "nginx": "ingress-nginx (upload size and timeouts for artifacts, logs and websockets)",
+        "gce": "GKE's load balancer (class annotation, container-native backends, 600 s timeout)",
+        "alb": f"an AWS ALB ({_q(tls.alb_scheme)}, ip targets)",
+    }.get(tls.controller, f"the ingress class {_q(tls.ingress_class)}")
+    return f"ingress for {_q(tls.host)} through {served}, with {how}."
+
+
+def _controller_annotations(plan: Plan) -> dict:
+    """What the plan's ingress controller needs on the Ingress besides the TLS issuer."""
+    tls = plan.tls
+    if tls.controller == "nginx":
+        return dict(_NGINX_ANNOTATIONS)
+    if tls.controller == "alb":
+        prefix = "alb.ingress.kubernetes.io/"
+        out = {
+            prefix + "scheme": tls.alb_scheme,
+            # ip targets reach the pods directly: the gateway service can stay ClusterIP.
+            prefix + "target-type": "ip",
+            prefix + "healthcheck-path": _GATEWAY_HEALTH_PATH,
+            prefix + "load-balancer-attributes": f"idle_timeout.timeout_seconds={_IDLE_TIMEOUT}",
+        }
+        if tls.mode == "acm":
+            out[prefix + "listen-ports"] = '[{"HTTP": 80}, {"HTTPS": 443}]'
+            out[prefix + "certificate-arn"] = tls.acm_certificate_arn
+            out[prefix + "ssl-redirect"] = "443"
+        else:
+            out[prefix + "listen-ports"] = '[{"HTTP": 80}]'
+        return out
+    return {}
 
 
 def _ingress(plan: Plan, annotations: dict, class_name: str = "") -> dict:
     tls = plan.tls
+    annotations = {**annotations, **_controller_annotations(plan)}
     if tls.mode == "cert-manager":
         key = (
             "cert-manager.io/cluster-issuer"
@@ -357,16 +458,37 @@ def _ingress(plan: Plan, annotations: dict, class_name: str = "") -> dict:
         ingress["className"] = class_name
     if annotations:
         ingress["annotations"] = annotations
-    if tls.mode != "none":
+    if tls.mode in ("cert-manager", "existing-secret"):
         ingress["tls"] = [{"secretName": tls.secret_name, "hosts": [tls.host]}]
     return ingress
 
 
+def gce_backend_config(plan: Plan) -> str:
+    """Name of the GKE BackendConfig (created by the runbook) that sets the backend timeout. Not
+    derived from the release: values.yaml does not carry it, so an imported file keeps its name."""
+    return "polyaxon-gateway-backend"
+
+
 def _v2_tls(plan: Plan) -> dict:
     tls = plan.tls
-    out: dict = {"gateway": {"service": {"type": tls.service_type}}}
+    service: dict = {"type": tls.service_type}
+    out: dict = {"gateway": {"service": service}}
     if tls.ingress:
-        out["ingress"] = _ingress(plan, {}, tls.ingress_class)
+        if tls.controller == "gce":
+            # GKE ignores an Ingress that sets ingressClassName: it reads the annotation only.
+            # GKE's default class is gce.
+            annotations = {"kubernetes.io/ingress.class": tls.ingress_class or "gce"}
+            out["ingress"] = _ingress(plan, annotations)
+            # Container-native backends (NEG) let a ClusterIP service back a GKE Ingress; the
+            # BackendConfig gives log streaming and uploads more than GKE's 30 s default.
+            service["annotations"] = {
+                "cloud.google.com/neg": '{"ingress": true}',
+                "cloud.google.com/backend-config": json.dumps(
+                    {"default": gce_backend_config(plan)}
+                ),
+            }
+        else:
+            out["ingress"] = _ingress(plan, {}, tls.ingress_class)
     elif tls.host:
         out["hostName"] = tls.host
     return out
@@ -405,11 +527,19 @@ def to_presets(plan: Plan) -> dict[str, dict]:
         if not environment:
             continue
         if name == "builds":
-            if not plan.scheduling.registry_connection:
+            if not registry_declared(plan):
                 continue
+            sched = plan.scheduling
             build = {
                 "hubRef": "kaniko",
-                "connection": plan.scheduling.registry_connection,
+                "connection": sched.registry_connection,
+                # kaniko's destination: the image under the registry connection's URL.
+                "params": {
+                    "destination": {
+                        "connection": sched.registry_connection,
+                        "value": f"{sched.registry_image or DEFAULT_BUILD_IMAGE}:{{{{ globals.uuid }}}}",
+                    }
+                },
                 "runPatch": {"environment": environment},
             }
             presets[name] = {"isPreset": True, "build": build}
@@ -554,15 +684,17 @@ def _v06_tls(plan: Plan) -> dict:
     tls = plan.tls
     out: dict = {"serviceType": tls.service_type}
     if tls.ingress:
-        annotations = (
-            {"kubernetes.io/ingress.class": tls.ingress_class} if tls.ingress_class else {}
-        )
+        klass = tls.ingress_class or ("gce" if tls.controller == "gce" else "")
+        annotations = {"kubernetes.io/ingress.class": klass} if klass else {}
         out["ingress"] = _ingress(plan, annotations)
     else:
         if tls.host:
             out["hostName"] = tls.host
         if tls.mode == "existing-secret":
             out["ssl"] = {"enabled": True, "secretName": tls.secret_name}
+            if tls.service_type == "NodePort":
+                # Polyaxon's docs: NodePort SSL serves on the API service's port 443.
+                out["api"] = {"service": {"externalPort": 443}}
     return out
 
 

@@ -8,6 +8,8 @@ from dataclasses import replace
 from .. import values as values_module
 from ..checks import ERROR, INFO, WARNING, Finding
 from ..plan import (
+    DB_CA_CONNECTION,
+    DB_CA_MOUNT_PATH,
     WORKLOAD_CLASSES,
     ClassPools,
     Components,
@@ -339,6 +341,59 @@ def _store_from_connection(conn: object, where: tuple, out: list) -> Store | Non
     )
 
 
+def _list(value: object) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _registry_fields(values: dict) -> dict:
+    """The registry connection as the wizard writes it, as scheduling fields (or {})."""
+    for conn in _list(values.get("connections")):
+        if (
+            isinstance(conn, dict)
+            and conn.get("kind") == "registry"
+            and _get(conn, "secret.mountPath") == "/kaniko/.docker"
+            and isinstance(_get(conn, "schema.url"), str)
+            and isinstance(_get(conn, "secret.name"), str)
+            and set(conn) == {"name", "kind", "schema", "secret"}
+        ):
+            return {
+                "registry_connection": _str(conn.get("name")),
+                "registry_url": _get(conn, "schema.url"),
+                "registry_secret": _get(conn, "secret.name"),
+            }
+    return {}
+
+
+def _db_ca_secret(values: dict) -> str:
+    """The database CA Secret, when the file mounts it as the wizard does."""
+    if values.get("mountConnections") != [DB_CA_CONNECTION]:
+        return ""
+    for conn in _list(values.get("connections")):
+        if (
+            isinstance(conn, dict)
+            and conn.get("name") == DB_CA_CONNECTION
+            and conn.get("kind") == "custom"
+            and _get(conn, "secret.mountPath") == DB_CA_MOUNT_PATH
+            and isinstance(_get(conn, "secret.name"), str)
+        ):
+            return _get(conn, "secret.name")
+    return ""
+
+
+def _wizard_connection(conn: object, values: dict) -> bool:
+    """The registry and database-CA connections the wizard writes itself (issue 13)."""
+    if not isinstance(conn, dict):
+        return False
+    registry = _registry_fields(values)
+    if (
+        registry
+        and conn.get("kind") == "registry"
+        and conn.get("name") == registry["registry_connection"]
+    ):
+        return True
+    return bool(_db_ca_secret(values)) and conn.get("name") == DB_CA_CONNECTION
+
+
 def _renders_same(store: Store, conn: dict) -> bool:
     rendered = values_module._connection(store, f"/data/{store.name}")
     return rendered == conn
@@ -375,6 +430,7 @@ def _v2_storage(values: dict, out: list[Finding]) -> tuple[Storage, str]:
         for conn in conns:
             if isinstance(conn, dict) and conn.get("kind") == "registry" and not registry:
                 registry = _str(conn.get("name"))
+        conns = [c for c in conns if not _wizard_connection(c, values)]
         parsed = []
         quiet: list = []  # a connection the wizard does not manage is kept, not judged
         for i, conn in enumerate(conns):  # stops at the first one the wizard would not write alike
@@ -456,6 +512,7 @@ def _v06_storage(values: dict, out: list) -> Storage:
 
 _CLUSTER_ISSUER = "cert-manager.io/cluster-issuer"
 _ISSUER = "cert-manager.io/issuer"
+_ACM_KEY = "alb.ingress.kubernetes.io/certificate-arn"
 
 
 def _tls(values: dict, target: str, out: list) -> Tls:
@@ -475,10 +532,30 @@ def _tls(values: dict, target: str, out: list) -> Tls:
         first = {}
     if flag(ingress, "enabled", at, out, False):
         host = text(ingress, "hostName", at, out)
-        if target == "v2":
+        if target == "v2" and "className" in ingress:
             klass = text(ingress, "className", at, out)
         else:
             klass = text(annotations, "kubernetes.io/ingress.class", (*at, "annotations"), out)
+        controller = _controller(annotations, klass)
+        if (
+            target == "v2"
+            and controller != "alb"
+            and "className" not in ingress
+            and "kubernetes.io/ingress.class" in annotations
+        ):
+            controller = "gce"  # v2 Ingresses name a class by annotation only for GKE
+        if controller == "alb":
+            arn = text(annotations, _ACM_KEY, (*at, "annotations"), out)
+            scheme = text(
+                annotations,
+                "alb.ingress.kubernetes.io/scheme",
+                (*at, "annotations"),
+                out,
+                base.alb_scheme,
+            )
+            return Tls(ingress=True, host=host, ingress_class=klass, controller="alb",
+                       mode="acm" if _ACM_KEY in annotations else "none", acm_certificate_arn=arn,
+                       alb_scheme=scheme, service_type=service_type)  # fmt: skip
         if _CLUSTER_ISSUER in annotations or _ISSUER in annotations:
             kind = "ClusterIssuer" if _CLUSTER_ISSUER in annotations else "Issuer"
             issuer = text(
@@ -497,7 +574,8 @@ def _tls(values: dict, target: str, out: list) -> Tls:
             else base.secret_name
         )
         return Tls(ingress=True, host=host, ingress_class=klass, mode=mode, issuer=issuer,
-                   issuer_kind=kind, secret_name=secret, service_type=service_type)  # fmt: skip
+                   issuer_kind=kind, secret_name=secret, service_type=service_type,
+                   controller=controller)  # fmt: skip
     host = text(values, "hostName", (), out)
     if target == "v0.6":
         ssl = mapping(values, "ssl", (), out)
@@ -506,6 +584,19 @@ def _tls(values: dict, target: str, out: list) -> Tls:
             return Tls(ingress=False, host=host, ingress_class="", mode="existing-secret",
                        secret_name=secret, service_type=service_type)  # fmt: skip
     return Tls(ingress=False, host=host, ingress_class="", mode="none", service_type=service_type)
+
+
+def _controller(annotations: dict, klass: str) -> str:
+    """Which controller an imported ingress is for: its annotations, else its class."""
+    if klass == "alb" or any(str(k).startswith("alb.ingress.kubernetes.io/") for k in annotations):
+        return "alb"
+    if klass in ("gce", "gce-internal"):
+        return "gce"
+    if klass == "nginx" or any(
+        str(k).startswith("nginx.ingress.kubernetes.io/") for k in annotations
+    ):
+        return "nginx"
+    return "other"
 
 
 # --- the two readers -----------------------------------------------------------------------
@@ -561,7 +652,7 @@ def read_v2(values: dict, classes: dict[str, Pool], workloads: Pool | None,
         # v2 chart defaults: connMaxAge 0; an unset sslmode means libpq's "prefer".
         options = mapping(ext, "options", (*_EXT, "postgresql"), out)
         sslmode = text(options, "sslmode", (*_EXT, "postgresql", "options"), out, "prefer")
-        database = _external_database(ext, 0, out, sslmode=sslmode)
+        database = _external_database(ext, 0, out, sslmode=sslmode, ca_secret=_db_ca_secret(values))
     else:
         if ext.get("host"):
             out.append(
@@ -618,7 +709,10 @@ def read_v2(values: dict, classes: dict[str, Pool], workloads: Pool | None,
         allow_privilege_escalation=flag(sc, "allowPrivilegeEscalation", at, out, False),
         run_as_non_root=flag(sc, "runAsNonRoot", at, out, True),
     )
-    scheduling = replace(_scheduling(values, classes, workloads, out), registry_connection=registry)
+    scheduling = replace(
+        _scheduling(values, classes, workloads, out),
+        **({"registry_connection": registry} | _registry_fields(values)),
+    )
     return Plan(
         target="v2",
         release=Plan().release,

@@ -36,6 +36,9 @@ class Command(BaseCommand):
             findings = check(plan)
         for finding in findings:
             self.stderr.write(finding.line(), style_func=lambda s: s)
+        if has_errors(findings):
+            # Errors mean no installable file: nothing is written, not even a partial bundle.
+            raise CommandError("the plan has errors (see above); nothing was written", returncode=1)
         out = Path(options["out"])
         try:
             for rel, text in bundle.render_files(plan).items():
@@ -44,8 +47,6 @@ class Command(BaseCommand):
                 target.write_text(text, encoding="utf-8")
         except OSError as exc:
             raise CommandError(f"cannot write to {out}: {exc.strerror or exc}") from exc
-        if has_errors(findings):
-            raise CommandError("the plan has errors (see above)", returncode=1)
 
 
 def load_plan(path: Path):
