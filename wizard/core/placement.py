@@ -947,9 +947,9 @@ POOL_LABELS = (
     "karpenter.sh/nodepool",
 )
 _REASON_TEXT = {
-    "label": "lacks the label {}",
+    "label": "needs {}",
     "affinity": "{}",
-    "taint": "taint {} not tolerated",
+    "taint": "taint {}",
     "cordoned": "cordoned",
     "not_ready": "{}",
     "avoid": "{}",
