@@ -61,6 +61,9 @@ def test_paste_nodes_see_the_grid_fix_the_label_and_the_finding_goes(make_page, 
     assert _audit(page) == []
     page.set_viewport_size({"width": 1600, "height": 900})
     page.locator("#placement").screenshot(path=str(shots / "light-1600-review-nodes.png"))
+    page.set_viewport_size({"width": 390, "height": 800})  # the grid scrolls, not the page
+    sideways = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    assert page.evaluate(sideways) <= 0
     page.set_viewport_size({"width": 1280, "height": 900})
 
     page.goto("/step/scheduling/")

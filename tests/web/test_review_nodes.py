@@ -163,3 +163,24 @@ def test_saved_and_shared_plans_never_carry_or_show_the_nodes(gke):
     assert "gke-acme-ml" not in str(saved)
     runbook = visitor.get(share + "files/RUNBOOK.md")
     assert runbook.status_code == 200 and "gke-acme-ml" not in runbook.content.decode()
+
+
+def test_a_bad_inventory_keeps_the_nodes_already_given(gke):
+    gke.post("/review/nodes/", {"text": GKE})
+    kept = gke.session[NODES_KEY]
+    assert gke.post("/review/nodes/", {"text": BAD_EFFECT}).status_code == 400
+    assert gke.session[NODES_KEY] == kept
+
+
+def test_starting_a_new_plan_keeps_the_nodes(gke):
+    gke.post("/review/nodes/", {"text": GKE})
+    gke.post("/", {"target": "v2"})
+    assert WizardState(gke.session).nodes == inventory.parse_inventory(GKE)
+
+
+def test_a_damaged_stored_inventory_counts_as_none(gke):
+    session = gke.session
+    session[NODES_KEY] = {"kind": "List", "items": "nope"}
+    session.save()
+    response = gke.get("/review/")
+    assert response.status_code == 200 and 'id="placement"' not in response.content.decode()
