@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from shlex import quote
 
-from tests.core.test_runbook_shell import HOSTILE, bindir, canaries, run_blocks
+from tests.core.test_runbook_shell import (
+    HOSTILE,
+    bindir,
+    blocks,
+    canaries,
+    needs_shellcheck,
+    run_blocks,
+    shellcheck,
+)
 from tests.plans import make_plan
 from wizard.core import bundle
 from wizard.core.inventory import from_document
@@ -133,3 +141,16 @@ def test_hostile_node_names_reach_kubectl_as_one_argument_and_run_nothing(bindir
         taints = [c for c in calls if c[:3] == ["kubectl", "taint", "nodes"]]
         assert taints and taints[0][3] == name
         assert not canaries(workdir)
+
+
+@needs_shellcheck
+def test_shellcheck_finds_no_warning_in_the_node_step_with_hostile_node_names(tmp_path):
+    texts = []
+    for text in ("plain", *HOSTILE):
+        inv = inventory(
+            node(f"core-{text}", {"polyaxon": "core"}),
+            node(f"part-{text}", {"polyaxon": "workloads"}),
+            node(f"free-{text}", {}),
+        )
+        texts += blocks(node_step(to_runbook(PLAN, inv)))
+    assert shellcheck(texts, tmp_path, "--severity=warning") == ""
