@@ -52,3 +52,11 @@ def test_nowhere_lists_the_class_no_node_takes_with_why():
     assert [w.key for w, _ in found] == ["runs:builds"]
     assert "polyaxon.com/pool=builds" in found[0][1]
     assert dict((w.key, n) for w, n in placement.columns(where))["runs:builds"] == 0
+
+
+def test_grid_with_a_limit_keeps_the_first_nodes_only():
+    where = placement.place(
+        example("v2-per-class-gke"), inventory.parse_inventory(GKE.read_bytes())
+    )
+    rows = [row.node for _, rows in placement.grid(where, 4) for row in rows]
+    assert rows == list(where.nodes[:4])

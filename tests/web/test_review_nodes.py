@@ -184,3 +184,12 @@ def test_a_damaged_stored_inventory_counts_as_none(gke):
     session.save()
     response = gke.get("/review/")
     assert response.status_code == 200 and 'id="placement"' not in response.content.decode()
+
+
+def test_a_large_inventory_shows_the_first_rows_of_the_grid_and_says_so(gke, monkeypatch):
+    monkeypatch.setattr("wizard.views.wizard.GRID_ROWS", 3)
+    gke.post("/review/nodes/", {"text": GKE})
+    html = gke.get("/review/").content.decode()
+    assert len(re.findall(r"<tr data-node=", html)) == 3
+    assert 'data-grid-rows="3"' in html
+    assert 'data-workload="gateway" data-count="3"' in html  # the counts cover every node

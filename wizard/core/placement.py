@@ -977,10 +977,11 @@ class GridRow:
     cells: tuple[tuple[str, str], ...]  # (state: lands|avoided|no, text) per workload
 
 
-def grid(placement: Placement) -> list[tuple[str, list[GridRow]]]:
-    """The nodes x workloads grid, rows grouped by node pool (in order of first appearance)."""
+def grid(placement: Placement, limit: int | None = None) -> list[tuple[str, list[GridRow]]]:
+    """The nodes x workloads grid, rows grouped by node pool (in order of first appearance);
+    with `limit`, only the first `limit` nodes of the inventory."""
     groups: dict[str, list[GridRow]] = {}
-    for node, fits in placement.rows():
+    for node, fits in placement.rows()[:limit]:
         cells = tuple(
             ("lands" if f.ok and not f.soft else "avoided" if f.ok else "no", fit_text(f))
             for f in fits
