@@ -103,6 +103,8 @@ def test_nodes_too_big_for_the_session_are_refused_and_the_session_kept(gke, set
     response = gke.post("/review/nodes/", {"text": GKE})
     assert response.status_code == 400
     assert 'id="nodes-errors"' in response.content.decode()
+    errors = response.context["nodes_form"].non_field_errors().as_data()
+    assert [e.code for e in errors] == ["nodes_too_many"]
     assert NODES_KEY not in gke.session
 
 

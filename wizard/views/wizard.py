@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -96,8 +97,11 @@ def nodes(request: HttpRequest) -> HttpResponse:
             return redirect(reverse("wizard:review") + "#placement")
         form.add_error(
             None,
-            "These nodes are too many for a wizard session: trim the listing to the fields "
-            "scheduling needs, or use `render_values --nodes` (docs/inventories.md).",
+            ValidationError(
+                "These nodes are too many for a wizard session: trim the listing to the fields "
+                "scheduling needs, or use `render_values --nodes` (docs/inventories.md).",
+                code="nodes_too_many",
+            ),
         )
     return _render_review(request, state, form, status=400)
 
