@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from wizard.core import bundle, codec, inventory
 from wizard.models import Revision, SavedPlan
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,3 +98,12 @@ def test_a_saved_plan_refuses_a_nodes_key_so_no_inventory_is_stored(api):
 def test_render_does_not_write_the_database(api):
     render(api, {**plan_dict(), "nodes": gke_nodes()})
     assert SavedPlan.objects.count() == 0
+
+
+def test_render_with_nodes_gives_the_runbook_with_the_real_nodes(api):
+    text = (ROOT / "examples/inventories/bare-metal.nodes.yaml").read_text()
+    data = plan_dict("examples/v06-legacy.json")
+    body = render(api, {**data, "nodes": text}).json()
+    expected = bundle.render_files(codec.from_dict(data), inventory.parse_inventory(text))
+    assert body["runbook_md"] == expected[bundle.RUNBOOK_FILE]
+    assert "srv-build-01.lab.acme.internal" in body["runbook_md"]

@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
 
-from wizard.core import rules, secretfilter
+from wizard.core import inventory, rules, secretfilter
 from wizard.core.checks import Finding
 from wizard.core.codec import MAX_INT, MAX_ITEMS
 from wizard.core.plan import (
@@ -931,3 +931,68 @@ class StartForm(forms.Form):
         initial="v2",
         widget=forms.RadioSelect,
     )
+
+
+class NodesForm(forms.Form):
+    """The cluster's nodes for the review: `kubectl get nodes -o json` (or -o yaml), pasted or
+    uploaded; `cleaned_data["inventory"]` is the parsed `core.inventory.Inventory`."""
+
+    text = forms.CharField(
+        label="Paste the output",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false", "autocomplete": "off"}),
+        help_text="Up to 1 MB pasted; upload a larger listing as a file.",
+    )
+    file = forms.FileField(
+        label="or upload the file",
+        required=False,
+        help_text=f"JSON or YAML, up to {inventory.MAX_INVENTORY_BYTES // 2**20} MiB.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        text, upload = data.get("text") or "", data.get("file")
+        if self.errors:
+            return data
+        if upload is not None and text.strip():
+            self.add_error(
+                "text",
+                ValidationError("Paste the nodes or upload a file, not both.", code="nodes_twice"),
+            )
+            return data
+        if upload is None and not text.strip():
+            self.add_error(
+                "text",
+                ValidationError(
+                    "Paste the output of `kubectl get nodes -o json`, or upload it as a file.",
+                    code="nodes_missing",
+                ),
+            )
+            return data
+        field = "file" if upload is not None else "text"
+        cap = inventory.MAX_INVENTORY_BYTES
+        try:
+            if upload is not None and upload.size > cap:
+                raise inventory.InventoryError(
+                    f"the file is {upload.size:,} bytes; the limit is {cap:,}. Trim it to the "
+                    "fields scheduling needs (docs/inventories.md shows a jq filter)"
+                )
+            raw = upload.read(cap + 1) if upload is not None else text
+            data["inventory"] = inventory.parse_inventory(raw)
+        except inventory.InventoryError as exc:
+            where = exc.path or (f"line {exc.line}" if exc.line else "")
+            self.add_error(
+                field,
+                ValidationError(
+                    "%(where)s%(message)s",
+                    code="nodes_invalid",
+                    params={
+                        "where": f"{where}: " if where else "",
+                        "message": exc.message,
+                        "path": exc.path,
+                        "line": exc.line,
+                    },
+                ),
+            )
+        return data

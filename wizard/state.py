@@ -5,7 +5,9 @@ form to it and always gets a plan. Only the methods that say so write the sessio
 `load_plan`, `save_step`, `edit_rows`, `meta[...] = ...`): the live preview never does.
 
 Session layout under "wizard", plain JSON: {"target": "v2", "steps": {slug: {name: [values]}},
-"visited": [slug, ...], "meta": {...}, "kept": {...}, "migration": [...]}.
+"visited": [slug, ...], "meta": {...}, "kept": {...}, "migration": [...]}. The cluster's nodes, if
+the user gave them, sit beside it under "wizard_nodes" as `inventory.to_document` (never the
+pasted text): they describe the cluster, not the plan, so starting a new plan keeps them.
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterator, MutableMapping
 
 from wizard import steps
-from wizard.core import codec, secretfilter
+from wizard.core import codec, inventory, secretfilter
 from wizard.core.plan import TARGETS, Plan
 from wizard.forms import RawData, StepForm, add_row, raw_of, remove_row
 
 SESSION_KEY = "wizard"
+NODES_KEY = "wizard_nodes"
 
 
 class _Meta(MutableMapping):
@@ -110,7 +113,42 @@ class WizardState:
         except codec.PlanFormatError:
             return ()
 
+    @property
+    def nodes(self) -> inventory.Inventory | None:
+        """The node inventory the user gave (None without one, or if the stored one is damaged)."""
+        found = self.session.get(NODES_KEY)
+        if found is None:
+            return None
+        try:
+            return inventory.from_document(found)
+        except inventory.InventoryError:
+            return None
+
     # writes -----------------------------------------------------------------------------------
+
+    def keep_nodes(self, nodes: inventory.Inventory, max_bytes: int) -> bool:
+        """Keep the trimmed inventory, unless the session would then exceed `max_bytes` encoded
+        (False: nothing changed)."""
+        document = inventory.to_document(nodes)
+        items = {**dict(self.session.items()), NODES_KEY: document}
+        if len(self.session.encode(items)) > max_bytes:
+            return False
+        self._write_key(NODES_KEY, document)
+        return True
+
+    def forget_nodes(self) -> None:
+        if NODES_KEY in self.session:
+            self._write_key(NODES_KEY, None)
+
+    def _write_key(self, key: str, value) -> None:
+        if self.read_only:
+            raise PermissionError(
+                "this wizard state is read-only (the live preview writes nothing)"
+            )
+        if value is None:
+            del self.session[key]
+        else:
+            self.session[key] = value
 
     def _write(self, data: dict) -> None:
         if self.read_only:

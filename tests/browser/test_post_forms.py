@@ -228,6 +228,20 @@ def test_an_import_error_is_summarised_and_focused(site_page):
     assert page.posts == [("import/", 400)]
 
 
+def test_uploading_and_forgetting_the_nodes_on_the_review_is_accepted(site_page):
+    page = site_page()
+    start(page)
+    page.goto("/review/")
+    nodes = GOLDEN.parent.parent / "examples" / "inventories" / "bare-metal.nodes.yaml"
+    page.locator("#id_file").set_input_files(str(nodes))
+    page.get_by_role("button", name="Check the plan against these nodes").click()
+    page.wait_for_url("**/review/#placement")
+    page.get_by_role("button", name="Forget the nodes").click()
+    page.wait_for_url("**/review/#nodes")
+    assert [p for p in page.posts if p[0] == "review/nodes/"] == [("review/nodes/", 302)] * 2
+    assert refused(page) == []
+
+
 def test_the_production_logs_never_record_an_edit_key(browser, https_server):
     context = browser.new_context(base_url=https_server.url, ignore_https_errors=True)
     page = context.new_page()

@@ -934,3 +934,69 @@ def placement_dict(placement: Placement) -> list[dict]:
             }
         )
     return out
+
+
+# --- the review page's picture ---------------------------------------------------------------------
+
+# The label each provider puts the node pool's name in (GKE, EKS managed node groups, AKS, Karpenter).
+POOL_LABELS = (
+    "cloud.google.com/gke-nodepool",
+    "eks.amazonaws.com/nodegroup",
+    "kubernetes.azure.com/agentpool",
+    "agentpool",
+    "karpenter.sh/nodepool",
+)
+_REASON_TEXT = {
+    "label": "needs {}",
+    "affinity": "{}",
+    "taint": "taint {}",
+    "cordoned": "cordoned",
+    "not_ready": "{}",
+    "avoid": "{}",
+}
+
+
+def node_group(node: Node) -> str:
+    """The node pool a node belongs to, as its provider labels it ("" when none does)."""
+    return next((node.labels[k] for k in POOL_LABELS if node.labels.get(k)), "")
+
+
+def fit_text(result: Fit) -> str:
+    """What one cell of the grid says: "lands", "avoided (PreferNoSchedule)" or "no: <why>"."""
+    if result.ok and not result.reasons:
+        return "lands"
+    if result.ok:
+        return "avoided (PreferNoSchedule)"
+    hard = [r for r in result.reasons if r.kind != "avoid"]
+    return "no: " + "; ".join(_REASON_TEXT[r.kind].format(r.detail) for r in hard)
+
+
+@dataclass(frozen=True)
+class GridRow:
+    node: Node
+    cells: tuple[tuple[str, str], ...]  # (state: lands|avoided|no, text) per workload
+
+
+def grid(placement: Placement, limit: int | None = None) -> list[tuple[str, list[GridRow]]]:
+    """The nodes x workloads grid, rows grouped by node pool (in order of first appearance);
+    with `limit`, only the first `limit` nodes of the inventory."""
+    groups: dict[str, list[GridRow]] = {}
+    for node, fits in placement.rows()[:limit]:
+        cells = tuple(
+            ("lands" if f.ok and not f.soft else "avoided" if f.ok else "no", fit_text(f))
+            for f in fits
+        )
+        groups.setdefault(node_group(node), []).append(GridRow(node, cells))
+    return list(groups.items())
+
+
+def nowhere(placement: Placement) -> list[tuple[Workload, str]]:
+    """Each workload that can land on no node, with why."""
+    return [
+        (w, why_nowhere(placement, w)) for w in placement.workloads if not placement.landing(w.key)
+    ]
+
+
+def columns(placement: Placement) -> list[tuple[Workload, int]]:
+    """Each workload of the grid with the number of nodes it can land on."""
+    return [(w, len(placement._landing_indices(w.key))) for w in placement.workloads]

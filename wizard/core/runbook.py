@@ -13,6 +13,8 @@ from shlex import quote
 
 from .checks import ERROR, check
 from .credentials import secret_entries, store_secrets
+from .inventory import Inventory, Taint
+from .placement import PoolNodes, check_with_nodes, pool_nodes
 from .plan import (
     DB_CA_KEY,
     WORKLOAD_CLASSES,
@@ -39,13 +41,14 @@ class _NodePool:
     pool: Pool
 
 
-def to_runbook(plan: Plan) -> str:
-    """The whole runbook as Markdown."""
+def to_runbook(plan: Plan, inventory: Inventory | None = None) -> str:
+    """The whole runbook as Markdown. With the cluster's `inventory`, the node step names its real
+    nodes (kubectl pools) and the open points include where pods can land."""
     parts = [
-        _title(plan),
+        _title(plan, inventory),
         _migration(plan),
         _prerequisites(plan),
-        _nodes(plan),
+        _nodes(plan, inventory),
         _namespace_and_secrets(plan),
         _storage(plan),
         _backups(plan),
@@ -78,7 +81,7 @@ def _helm_ns(plan: Plan) -> str:
     return "" if plan.target == "v0.6" else _ns(plan)
 
 
-def _title(plan: Plan) -> str:
+def _title(plan: Plan, inventory: Inventory | None = None) -> str:
     lines = [
         f"# Runbook: Polyaxon {plan.chart_version} in production",
         "",
@@ -95,7 +98,8 @@ def _title(plan: Plan) -> str:
             "the removed `v1beta1` Ingress and RBAC APIs, and current Helm cannot render its broker "
             "template). Use it only to maintain an existing 0.6 cluster.",
         ]
-    findings = [f for f in check(plan) if f.severity != "info"]
+    found = check_with_nodes(plan, inventory)[0] if inventory is not None else check(plan)
+    findings = [f for f in found if f.severity != "info"]
     if findings:
         lines += ["", "Open points from the plan's checks:", ""]
         lines += [f"- **{f.severity}** `{f.code}` ({f.path}): {f.message}" for f in findings]
@@ -243,11 +247,13 @@ def _own_labels(pool: Pool) -> list:
     return [label for label in pool.labels if not is_reserved_label_key(label.key)]
 
 
-def _nodes(plan: Plan) -> tuple[str, str] | None:
+def _nodes(plan: Plan, inventory: Inventory | None = None) -> tuple[str, str] | None:
     pools = [p for p in _node_pools(plan) if p.pool.labels]
     if not pools:
         return None
     provider = plan.scheduling.provider
+    if provider not in _MANAGED and inventory is not None:
+        return "Label and taint the nodes", _real_nodes(plan, pools, inventory)
     if provider in _MANAGED:
         out = [
             f"Each pool is a node pool of the {_MANAGED[provider]} cluster: its labels and taints are set "
@@ -323,6 +329,123 @@ def _nodes(plan: Plan) -> tuple[str, str] | None:
             "Undo: run the update again with the labels and taints printed before the change."
         )
     return "Label and taint the nodes", "\n".join(out)
+
+
+def _real_nodes(plan: Plan, pools: list[_NodePool], inventory: Inventory) -> str:
+    """The node step for kubectl pools with the cluster's own nodes: labels and taints only on
+    the nodes that lack them; a pool no node carries a label of keeps a placeholder."""
+    found = {(pn.labels, pn.taint): pn for pn in pool_nodes(plan, inventory)}
+    by_name = {node.name: node for node in inventory.nodes}
+    claimed = {n for pn in found.values() for n in pn.labelled + pn.partly_labelled}
+    free = [node.name for node in inventory.nodes if node.name not in claimed]
+    out = [
+        f"The commands name the nodes of the inventory you gave ({len(inventory.nodes)} "
+        f"node{'s' if len(inventory.nodes) != 1 else ''}) and touch only what a node lacks: a "
+        "label a node already has is left alone. Tainted pools keep every pod without the "
+        "matching toleration away; Polyaxon's core components tolerate the core taint through "
+        "`values.yaml`.",
+        "",
+    ]
+    reserved = sorted(
+        {label.key for p in pools for label in p.pool.labels if is_reserved_label_key(label.key)}
+    )
+    if reserved:
+        out += [
+            "These labels belong to Kubernetes, the kubelet or the cloud provider: "
+            + ", ".join(_code(key) for key in reserved)
+            + ". The selectors use them as they are, and this step never sets or removes them.",
+            "",
+        ]
+    undo: list[str] = []
+    for p in pools:
+        taint = taint_of(p.pool)
+        pn = found.get((p.pool.labels, _taint(taint)))
+        out.append(f"Nodes for {p.what}:")
+        out.append("")
+        if pn is None or not (pn.labelled or pn.partly_labelled):
+            notes, export = _unlabelled_pool(p, free)
+            out += notes
+            cmds, back = _pool_commands("other", p)
+            cmds.insert(0, export)
+            undo += back
+        else:
+            cmds, back, notes = _known_nodes(p, pn, by_name)
+            undo += back
+            out += notes
+        selector = _selector(p.pool)
+        cmds.append(
+            f"kubectl get nodes -l {quote(selector)} -o name | grep -q . "
+            f"|| printf 'no node carries %s yet\\n' {quote(selector)}"
+        )
+        out += [_sh(*cmds)]
+    if undo:
+        out += ["Undo (only what these commands changed):", "", _sh(*undo)]
+    return "\n".join(out)
+
+
+def _taint(tol) -> Taint | None:
+    return Taint(tol.key, tol.value, tol.effect) if tol else None
+
+
+def _names_text(names) -> str:
+    names = list(names)
+    shown = ", ".join(_code(n) for n in names[:10])
+    return shown + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+
+
+def _unlabelled_pool(p: _NodePool, free: list[str]) -> tuple[list[str], str]:
+    """Prose and the placeholder line for a pool none of the inventory's nodes belongs to."""
+    stem = p.var.removesuffix("_NODES").lower().replace("_", "-")
+    note = (
+        f"No node of the inventory carries any of its labels ({_code(_selector(p.pool))}): name "
+        "its nodes (space-separated) in the first line."
+    )
+    if free:
+        note += f" Nodes no pool claims yet: {_names_text(free)}."
+    return [note, ""], f'export {p.var}="{stem}-node-1 {stem}-node-2"'
+
+
+def _known_nodes(p: _NodePool, pn: PoolNodes, by_name: dict) -> tuple[list, list, list[str]]:
+    """Commands for a pool some nodes of the inventory already belong to (fully or partly)."""
+    own = _own_labels(p.pool)
+    taint = taint_of(p.pool)
+    spec = f"{taint.key}={taint.value}:{taint.effect}" if taint else ""
+    notes = []
+    if pn.labelled:
+        notes.append(f"Already labelled: {_names_text(pn.labelled)}.")
+    if pn.partly_labelled:
+        notes.append(
+            f"Some of the labels only (the missing ones are added): {_names_text(pn.partly_labelled)}."
+        )
+    cmds, back = [], []
+    missing: dict[tuple, list[str]] = {}
+    for name in pn.partly_labelled:
+        labels = by_name[name].labels
+        lacks = tuple(label for label in own if labels.get(label.key) != label.value)
+        if lacks:
+            missing.setdefault(lacks, []).append(name)
+    for lacks, names in missing.items():
+        nodes = " ".join(quote(n) for n in names)
+        cmds.append(
+            f"kubectl label nodes {nodes} "
+            + " ".join(quote(f"{label.key}={label.value}") for label in lacks)
+            + " --overwrite"
+        )
+        back.append(
+            f"kubectl label nodes {nodes} " + " ".join(quote(f"{label.key}-") for label in lacks)
+        )
+    if taint:
+        wanted = _taint(taint)
+        untainted = list(pn.untainted) + [
+            n for n in pn.partly_labelled if wanted not in by_name[n].taints
+        ]
+        if untainted:
+            nodes = " ".join(quote(n) for n in untainted)
+            cmds.append(f"kubectl taint nodes {nodes} {quote(spec)} --overwrite")
+            back.append(f"kubectl taint nodes {nodes} {quote(spec + '-')}")
+        else:
+            notes.append("Every one of them carries the pool's taint already.")
+    return cmds, back, [*notes, ""]
 
 
 def _pool_var(p: _NodePool) -> str:

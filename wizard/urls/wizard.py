@@ -9,5 +9,6 @@ urlpatterns = [
     path("step/<slug:slug>/", views.step, name="step"),
     path("preview/<slug:slug>/", views.preview, name="preview"),
     path("review/", views.review, name="review"),
+    path("review/nodes/", views.nodes, name="nodes"),
     path("download/<path:name>", views.download, name="download"),
 ]

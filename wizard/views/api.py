@@ -181,7 +181,7 @@ def render(request: HttpRequest) -> JsonResponse:
         raise ApiError(
             422, "plan_has_errors", "fix the errors first", findings=findings_json(findings)
         )
-    files = bundle.render_files(plan)
+    files = bundle.render_files(plan, nodes)
     body = {
         "values_yaml": files[bundle.VALUES_FILE],
         "runbook_md": files[bundle.RUNBOOK_FILE],

@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import functools
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from wizard import steps
-from wizard.core import bundle
+from wizard.core import bundle, placement
 from wizard.core.checks import check, has_errors
 from wizard.core.readiness import readiness
 from wizard.core.values import to_yaml
-from wizard.forms import StartForm, raw_of
+from wizard.forms import NodesForm, StartForm, raw_of
 from wizard.ratelimit import rate_limited
 from wizard.state import WizardState
 from wizard.views import share
 
 ZIP_NAME = "bundle.zip"
+# Rows of the review's nodes x pods grid: at 2,000 nodes the full grid is 1.8 MB of HTML and
+# 2 s to render; the findings and the runbook still cover every node.
+GRID_ROWS = 200
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -75,10 +80,41 @@ def preview(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def review(request: HttpRequest) -> HttpResponse:
+    return _render_review(request, WizardState(request.session), NodesForm())
+
+
+@require_POST
+@rate_limited("session")
+def nodes(request: HttpRequest) -> HttpResponse:
+    """Take the cluster's nodes (pasted or uploaded) for the review, or forget them."""
     state = WizardState(request.session)
+    if "forget" in request.POST:
+        state.forget_nodes()
+        return redirect(reverse("wizard:review") + "#nodes")
+    form = NodesForm(request.POST, request.FILES)
+    if form.is_valid():
+        if state.keep_nodes(form.cleaned_data["inventory"], settings.SESSION_MAX_BYTES):
+            return redirect(reverse("wizard:review") + "#placement")
+        form.add_error(
+            None,
+            ValidationError(
+                "These nodes are too many for a wizard session: trim the listing to the fields "
+                "scheduling needs, or use `render_values --nodes` (docs/inventories.md).",
+                code="nodes_too_many",
+            ),
+        )
+    return _render_review(request, state, form, status=400)
+
+
+def _render_review(request, state: WizardState, nodes_form, status: int = 200) -> HttpResponse:
     plan, forms = state.build()
-    findings = check(plan)
-    files = bundle.render_files(plan)
+    inventory = state.nodes
+    where = None
+    if inventory is None:
+        findings = check(plan)
+    else:
+        findings, where = placement.check_with_nodes(plan, inventory)
+    files = bundle.render_files(plan, inventory)
     context = {
         "plan": plan,
         "nav": steps.navigator(findings, state.visited, None),
@@ -90,15 +126,22 @@ def review(request: HttpRequest) -> HttpResponse:
         "presets": sorted(files.items()),
         "zip_name": ZIP_NAME,
         "meta": state.meta,
+        "nodes_form": nodes_form,
+        "inventory": inventory,
+        "grid": placement.grid(where, GRID_ROWS) if where else None,
+        "grid_rows": min(GRID_ROWS, len(inventory.nodes)) if inventory else 0,
+        "columns": placement.columns(where) if where else None,
+        "nowhere": placement.nowhere(where) if where else None,
     }
-    return render(request, "wizard/review.html", context)
+    return render(request, "wizard/review.html", context, status=status)
 
 
 @require_safe
 def download(request: HttpRequest, name: str) -> HttpResponse:
     state = WizardState(request.session)
     plan = state.build_plan()
-    files = bundle.render_files(plan)
+    inventory = state.nodes
+    files = bundle.render_files(plan, inventory)
     if name != ZIP_NAME and name not in files:
         raise Http404("No such file for this plan.")
     findings = check(plan)
@@ -108,7 +151,7 @@ def download(request: HttpRequest, name: str) -> HttpResponse:
         return render(request, "wizard/download_refused.html", context, status=409)
     if name == ZIP_NAME:
         body, filename, ctype = (
-            bundle.render_zip(plan),
+            bundle.render_zip(plan, inventory),
             f"polyaxon-{plan.release}.zip",
             "application/zip",
         )

@@ -27,6 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         plan = load_plan(Path(options["plan"]))
+        nodes = None
         if options.get("nodes"):
             nodes = load_inventory(Path(options["nodes"]))
             findings, where = placement.check_with_nodes(plan, nodes)
@@ -41,7 +42,7 @@ class Command(BaseCommand):
             raise CommandError("the plan has errors (see above); nothing was written", returncode=1)
         out = Path(options["out"])
         try:
-            for rel, text in bundle.render_files(plan).items():
+            for rel, text in bundle.render_files(plan, nodes).items():
                 target = out / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(text, encoding="utf-8")
