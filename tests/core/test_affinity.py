@@ -182,3 +182,113 @@ def test_v2_preset_carries_the_workload_pools_node_affinity():
 def test_v06_core_node_affinity_is_written():
     plan = with_core(required(ZONE), base="v06-legacy")
     assert "nodeAffinity" in values.to_values(plan)["affinity"]
+
+
+# --- import -----------------------------------------------------------------------------------
+
+USER_AFFINITY = """
+gateway: {replicas: 2}
+affinity:
+  nodeAffinity:
+    requiredDuringSchedulingIgnoredDuringExecution:
+      nodeSelectorTerms:
+        - matchExpressions:
+            - {key: topology.kubernetes.io/zone, operator: In, values: [eu-west-1a, eu-west-1b]}
+            - {key: gpu, operator: DoesNotExist}
+    preferredDuringSchedulingIgnoredDuringExecution:
+      - weight: 20
+        preference:
+          matchExpressions: [{key: cores, operator: Gt, values: ["8"]}]
+  podAntiAffinity:
+    preferredDuringSchedulingIgnoredDuringExecution:
+      - weight: 40
+        podAffinityTerm:
+          labelSelector: {matchLabels: {app.kubernetes.io/part-of: polyaxon-core}}
+          topologyKey: topology.kubernetes.io/zone
+"""
+
+
+def imported(text: str):
+    from wizard.core.importer import import_text
+
+    return import_text(text, "v2")
+
+
+def test_an_imported_node_affinity_lands_in_the_core_pools_fields():
+    affinity = imported(USER_AFFINITY).plan.scheduling.core.affinity
+    assert affinity.required == (
+        NodeSelectorTerm(
+            (
+                expr("topology.kubernetes.io/zone", "In", "eu-west-1a", "eu-west-1b"),
+                expr("gpu", "DoesNotExist"),
+            )
+        ),
+    )
+    assert affinity.preferred == (PreferredTerm(20, NodeSelectorTerm((expr("cores", "Gt", "8"),))),)
+
+
+def test_an_imported_pod_anti_affinity_by_labels_becomes_a_spread_term():
+    spread = imported(USER_AFFINITY).plan.scheduling.core.affinity.spread
+    assert spread == (SpreadTerm(40, "topology.kubernetes.io/zone", (PART_OF,)),)
+
+
+def test_an_imported_affinity_the_editor_holds_is_not_kept_nor_flagged():
+    result = imported(USER_AFFINITY)
+    assert "affinity" not in result.plan.kept and "affinity_kept" not in {
+        f.code for f in result.findings
+    }
+
+
+def test_the_spread_switchs_own_terms_import_as_the_switch():
+    plan = make_plan(scheduling={"spread_core": True})
+    again = imported(values.to_yaml(plan)).plan
+    assert again.scheduling.spread_core and again.scheduling.core.affinity.spread == ()
+
+
+MATCH_FIELDS = """
+affinity:
+  nodeAffinity:
+    requiredDuringSchedulingIgnoredDuringExecution:
+      nodeSelectorTerms:
+        - matchFields: [{key: metadata.name, operator: In, values: [node-1]}]
+  podAffinity:
+    requiredDuringSchedulingIgnoredDuringExecution:
+      - labelSelector: {matchLabels: {app: cache}}
+        topologyKey: kubernetes.io/hostname
+"""
+
+
+def test_match_fields_are_kept_with_a_finding_at_their_path():
+    result = imported(MATCH_FIELDS)
+    found = {(f.code, f.path) for f in result.findings}
+    assert ("affinity_kept", "affinity.nodeAffinity") in found
+    kept = result.plan.kept["affinity"]["nodeAffinity"]
+    assert (
+        "matchFields"
+        in kept["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"][0]
+    )
+
+
+def test_a_users_own_pod_affinity_is_written_back_not_nulled():
+    written = values.to_values(imported(MATCH_FIELDS).plan)["affinity"]
+    assert written["podAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"][0][
+        "topologyKey"
+    ] == ("kubernetes.io/hostname")
+
+
+def test_a_kept_affinity_still_gets_pod_affinity_null_when_the_user_had_none():
+    text = MATCH_FIELDS.split("  podAffinity:")[0]
+    written = values.to_values(imported(text).plan)["affinity"]
+    assert "podAffinity" in written and written["podAffinity"] is None
+
+
+def test_a_preset_node_affinity_is_read_into_the_class_pool():
+    from wizard.core.importer import import_text
+
+    pref = Affinity(required=(NodeSelectorTerm((expr("gpu", "Exists"),)),))
+    plan = with_workloads(pref)
+    presets = {
+        name: yaml.safe_load(values.preset_yaml(plan, name)) for name in values.to_presets(plan)
+    }
+    again = import_text(values.to_yaml(plan), "v2", presets=presets).plan
+    assert again.scheduling.workloads.affinity == pref

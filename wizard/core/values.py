@@ -212,7 +212,13 @@ def _v2_core_affinity(plan: Plan) -> dict | None:
     Helm merges a written map with the chart's default, whose podAffinity selects
     `type=polyaxon-core`, a label no v2 pod carries (chart notes 3.1, 6.1)."""
     affinity = core_affinity(plan)
-    return {**affinity, "podAffinity": None} if affinity else None
+    kept = plan.kept.get("affinity")
+    kept = kept if isinstance(kept, dict) else {}
+    if not affinity and not kept:
+        return None
+    if "podAffinity" in kept:  # the user's own, kept from an imported file
+        return affinity
+    return {**affinity, "podAffinity": None}
 
 
 def _preset_environment(pool: Pool) -> dict:

@@ -158,7 +158,13 @@ def import_values(
         drop(work, where)
     rendered = values_module.to_values(plan)  # plan.kept is still empty
     kept = unmanaged(work, rendered)
-    _check_affinity(work, plan, findings)
+    kept.pop("affinity", None)
+    if findings.affinity_rest:
+        # The part of the core affinity the editor cannot hold, kept whole (values.py then
+        # leaves a user's own podAffinity alone); `rendered` must show it merged in.
+        kept["affinity"] = findings.affinity_rest
+        rendered = values_module.to_values(replace(plan, kept={"affinity": kept["affinity"]}))
+        findings.extend(_affinity_kept(findings.affinity_rest))
     migration: list[MigrationNote] = []
     if target != source:
         kept, migration = migrate_kept(kept, source, target)
@@ -197,23 +203,18 @@ def import_values(
     )
 
 
-def _check_affinity(values: dict, plan: Plan, out: list[Finding]) -> None:
-    if plan.target != "v2" or "affinity" not in values:
-        return
-    affinity = values["affinity"]
-    if affinity is None or plan.scheduling.spread_core:
-        return
-    out.append(
+def _affinity_kept(rest: dict) -> list[Finding]:
+    return [
         Finding(
             WARNING,
-            "affinity_replaced",
-            "affinity",
-            "The v2 export writes affinity: null (the chart copies the global affinity into the "
-            "cleaner jobs' scheduling) or, with 'spread core pods' on, a podAntiAffinity; this "
-            "affinity is not written back. Set per-component affinity (gateway.affinity, ...) "
-            "if you need it.",
+            "affinity_kept",
+            f"affinity.{key}",
+            "The affinity editor holds node affinity made of match expressions and preferred "
+            "pod anti-affinity by labels; this part is kept as it is and written back unchanged, "
+            "but cannot be edited in the wizard.",
         )
-    )
+        for key in rest
+    ]
 
 
 def _check_codec_limits(plan: Plan) -> None:
