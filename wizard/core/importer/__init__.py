@@ -17,6 +17,7 @@ explained in `ImportResult.migration` (also as findings).
 from __future__ import annotations
 
 import copy
+import json
 from dataclasses import dataclass, replace
 
 from .. import codec
@@ -144,6 +145,7 @@ def import_values(
             )
         )
     work = values if owned else copy.deepcopy(values)
+    had_platform_secret = bool(_str(work.get("platformSecret")))
     plan_secret = _str(work.get("platformSecret")) or Secrets().name
     secrets_found = strip_secrets(work, plan_secret, findings)
     classes = fix_nested_scheduling(work, findings)
@@ -183,6 +185,8 @@ def import_values(
     if secret is not None and plan.target == "v0.6":
         plan = replace(plan, secrets=replace(plan.secrets, name=secret))
     _check_codec_limits(plan)  # first: a file too large for a plan is refused before the rest
+    if plan.database.kind == "in-cluster" and not had_platform_secret:
+        findings.append(_db_password_carry_over(plan, source))
     unknown = key_findings(work, source)
     if target == source:
         # What values.to_values(plan) gives now that plan.kept is set, without copying kept.
@@ -200,6 +204,23 @@ def import_values(
         kept_keys=tuple(sorted(kept)),
         secrets_found=tuple(secrets_found),
         migration=tuple(migration),
+    )
+
+
+def _db_password_carry_over(plan: Plan, source: str) -> Finding:
+    """The in-cluster database keeps the password it was created with (its volume holds it):
+    the plan's Secret must carry that one, not a new one."""
+    key = "postgresql-password" if source == "v0.6" else "postgres-password"
+    secret = f"{plan.release}-postgresql"
+    return Finding(
+        WARNING,
+        "db_password_carry_over",
+        "database.kind",
+        "The in-cluster PostgreSQL keeps the password it was created with in its volume; the "
+        f"export reads it from the Secret {json.dumps(plan.secrets.name)} instead. Set "
+        "POLYAXON_DB_PASSWORD to the current password before the first upgrade (it is the key "
+        f"{json.dumps(key)} of the chart's Secret {json.dumps(secret)} in namespace "
+        f"{json.dumps(plan.namespace)}); a new password would lock Polyaxon out of its database.",
     )
 
 
