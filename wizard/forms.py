@@ -392,6 +392,11 @@ class PoolForm(Section):
             **({self.spread_group: self.spreads} if self.core else {}),
         }
 
+    def term_rows(self, kind: str) -> list[list[Section]]:
+        """The required or preferred rows by term, in plan order (a finding's term index)."""
+        rows = self.required if kind == "required" else self.preferred
+        return [group for _, group in _grouped(rows, lambda row: row)]
+
     def affinity(self) -> Affinity:
         required = _grouped(self.required, ExpressionForm.expression)
         preferred = _grouped(
@@ -654,6 +659,11 @@ _POOLS = {
     "builds": ("Builds", ""),
     "notebooks": ("Notebooks and tensorboards", ""),
 }
+_AFFINITY_PATH = re.compile(
+    r"scheduling\.(?:classes\.)?(?P<pool>[a-z]+)\.affinity\.(?P<kind>required|preferred)\."
+    r"(?P<term>[0-9]+)\.(?:(?P<weight>weight)|(?:term\.)?expressions\.(?P<expr>[0-9]+)\."
+    r"(?P<part>key|operator|values))"
+)
 _CLASS_TAINT_HELP = "Keep other runs off these nodes (e.g. GPU or build nodes)."
 
 
@@ -718,6 +728,18 @@ class SchedulingForm(StepForm):
             )
             self.parts[prefix] = pool
             self.lists.update(pool.row_groups())
+
+    def field_for(self, path: str) -> str | None:
+        """An affinity expression's finding sits on its row: plan terms are grouped from rows
+        by term number, so plan indexes are not row numbers."""
+        m = _AFFINITY_PATH.match(path)
+        pool = self.parts.get(m["pool"]) if m else None
+        if isinstance(pool, PoolForm):
+            terms = pool.term_rows(m["kind"])
+            t, e = int(m["term"]), int(m["expr"] or 0)
+            if t < len(terms) and e < len(terms[t]):
+                return f"{terms[t][e].prefix}-{m['part'] or 'weight'}"
+        return super().field_for(path)
 
     def class_pools(self) -> list[PoolForm]:
         return [self.parts[n] for n in WORKLOAD_CLASSES]

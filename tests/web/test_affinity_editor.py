@@ -65,7 +65,7 @@ def test_a_spread_row_is_refused_on_a_workload_pool(v2):
     assert not any("spread" in k for k in state_of(v2).raw("scheduling"))
 
 
-def test_an_in_expression_without_values_shows_its_finding_on_the_required_list(v2):
+def test_an_in_expression_without_values_shows_its_finding_on_its_values_field(v2):
     data = {
         "core-affinity-required-0-key": "disktype",
         "core-affinity-required-0-operator": "In",
@@ -73,7 +73,29 @@ def test_an_in_expression_without_values_shows_its_finding_on_the_required_list(
         "core-affinity-required-0-term": "1",
     }
     html = step_post(v2, "scheduling", data).content.decode()
-    assert "affinity_values_missing" in slot_codes(html, "core-affinity-required")
+    assert "affinity_values_missing" in slot_codes(html, "core-affinity-required-0-values")
+
+
+def test_a_finding_lands_on_the_row_of_its_term_not_the_plan_index(v2):
+    data = {
+        "core-affinity-preferred-0-key": "zone",
+        "core-affinity-preferred-0-operator": "Exists",
+        "core-affinity-preferred-0-values": "",
+        "core-affinity-preferred-0-weight": "10",
+        "core-affinity-preferred-0-term": "1",
+        "core-affinity-preferred-1-key": "ssd",
+        "core-affinity-preferred-1-operator": "Exists",
+        "core-affinity-preferred-1-values": "",
+        "core-affinity-preferred-1-weight": "10",
+        "core-affinity-preferred-1-term": "2",
+        "core-affinity-preferred-2-key": "gpu",
+        "core-affinity-preferred-2-operator": "Gt",
+        "core-affinity-preferred-2-values": "many",
+        "core-affinity-preferred-2-weight": "10",
+        "core-affinity-preferred-2-term": "1",
+    }
+    html = step_post(v2, "scheduling", data).content.decode()
+    assert "affinity_value_not_integer" in slot_codes(html, "core-affinity-preferred-2-values")
 
 
 def test_an_imported_affinity_survives_saving_the_step(client):
