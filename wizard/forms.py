@@ -709,7 +709,8 @@ class SchedulingForm(StepForm):
     )
     spread_core = _bool(
         "Spread core replicas across nodes",
-        "Prefers a different node for each core replica (pod anti-affinity).",
+        "Prefers a different node for each core replica (pod anti-affinity). To spread by zone "
+        "or by component, add spread terms under the core pool's advanced section.",
     )
     registry_connection = _text(
         "Registry connection for builds",
