@@ -292,3 +292,50 @@ def test_a_preset_node_affinity_is_read_into_the_class_pool():
     }
     again = import_text(values.to_yaml(plan), "v2", presets=presets).plan
     assert again.scheduling.workloads.affinity == pref
+
+
+# --- lint: a wrong affinity value is an error at its path -------------------------------------
+
+WRONG = """
+affinity:
+  nodeAffinity:
+    requiredDuringSchedulingIgnoredDuringExecution:
+      nodeSelectorTerms:
+        - matchExpressions:
+            - {key: zone, operator: Maybe, values: [a]}
+    preferredDuringSchedulingIgnoredDuringExecution:
+      - weight: abc
+        preference: {matchExpressions: [{key: ssd, operator: Exists}]}
+"""
+
+
+def lint_found(text: str) -> set[tuple[str, str]]:
+    from wizard.core.lint import lint_text
+
+    return {(f.code, f.path) for f in lint_text(text, "v2").findings if f.severity == "error"}
+
+
+def test_an_unknown_operator_is_a_lint_error_at_its_path():
+    path = (
+        "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution"
+        ".nodeSelectorTerms[0].matchExpressions[0].operator"
+    )
+    assert ("affinity_value_wrong", path) in lint_found(WRONG)
+
+
+def test_a_weight_that_is_not_a_number_is_a_lint_error_at_its_path():
+    path = "affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight"
+    assert ("affinity_value_wrong", path) in lint_found(WRONG)
+
+
+def test_a_weight_above_100_is_a_lint_error():
+    text = WRONG.replace("weight: abc", "weight: 101")
+    assert any(
+        code == "affinity_value_wrong" and path.endswith("[0].weight")
+        for code, path in lint_found(text)
+    )
+
+
+def test_values_that_are_not_a_list_are_a_lint_error():
+    text = WRONG.replace("operator: Maybe, values: [a]", "operator: In, values: a")
+    assert any(path.endswith("matchExpressions[0].values") for _, path in lint_found(text))

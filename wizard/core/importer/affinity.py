@@ -9,7 +9,10 @@ its terms are ORed) comes back as the remainder, which the importer keeps as it 
 
 from __future__ import annotations
 
+import json
+
 from .. import values as values_module
+from ..checks import ERROR, Finding
 from ..plan import (
     NODE_OPERATORS,
     Affinity,
@@ -29,6 +32,30 @@ PREFERRED = "preferredDuringSchedulingIgnoredDuringExecution"
 
 class _Unfit(Exception):
     """This part of the affinity does not fit the editor's fields."""
+
+
+def _path(where: tuple) -> str:
+    """("affinity", "x", 0, "weight") -> "affinity.x[0].weight" (as the importer's paths)."""
+    out = ""
+    for part in where:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _wrong(out: list, where: tuple, expected: str, value: object) -> None:
+    """A value Kubernetes would refuse: an error at its path; its part stays kept (whole),
+    so the file's other affinity settings are not lost, and the error says to fix it."""
+    shown = json.dumps(value, ensure_ascii=False, default=str)
+    out.append(
+        Finding(
+            ERROR,
+            "affinity_value_wrong",
+            _path(where),
+            f"expected {expected}, found {shown}; Kubernetes would refuse this affinity. Fix it "
+            "in the file or in the wizard's affinity editor.",
+        )
+    )
+    raise _Unfit
 
 
 def spread_switch_terms() -> list:
@@ -96,13 +123,16 @@ def _only(node: object, keys: set[str]) -> dict:
 def _term(node: object, where: tuple, out: list) -> NodeSelectorTerm:
     node = _only(node, {"matchExpressions"})
     found = []
-    for item in _list(node.get("matchExpressions")):
+    for j, item in enumerate(_list(node.get("matchExpressions"))):
         expr = _only(item, {"key", "operator", "values"})
+        at = (*where, "matchExpressions", j)
         key, operator, values = expr.get("key"), expr.get("operator"), expr.get("values", [])
-        if not isinstance(key, str) or operator not in NODE_OPERATORS:
-            raise _Unfit  # kept for the chart to reject: the editor offers no such operator
+        if not isinstance(key, str):
+            _wrong(out, (*at, "key"), "a label key", key)
+        if operator not in NODE_OPERATORS:
+            _wrong(out, (*at, "operator"), "one of " + ", ".join(NODE_OPERATORS), operator)
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            raise _Unfit
+            _wrong(out, (*at, "values"), "a list of text values", values)
         found.append(MatchExpression(key=key, operator=operator, values=tuple(values)))
         if "values" in expr and not values:
             raise _Unfit  # `values: []` is written back without the key: keep it as it is
@@ -117,10 +147,11 @@ def _required(item: object, where: tuple, out: list) -> tuple[NodeSelectorTerm, 
 
 def _weight(item: dict, where: tuple, out: list) -> int:
     weight = item.get("weight")
-    # A plain int only (a SpelledInt such as 0x10 is an int subclass): the rest is kept as is.
+    # A plain decimal int only (a SpelledInt such as 0x10 is an int subclass).
     if type(weight) is int and 1 <= weight <= 100:
         return weight
-    raise _Unfit
+    shown = getattr(weight, "text", weight)
+    return _wrong(out, (*where, "weight"), "a whole number from 1 to 100", shown)
 
 
 def _preferred(item: object, where: tuple, out: list) -> tuple[PreferredTerm, ...]:
@@ -129,7 +160,8 @@ def _preferred(item: object, where: tuple, out: list) -> tuple[PreferredTerm, ..
         pref = _only(pref, {"weight", "preference"})
         at = (*where, i)
         weight = _weight(pref, at, out)
-        found.append(PreferredTerm(weight=weight, term=_term(pref.get("preference"), at, out)))
+        term = _term(pref.get("preference"), (*at, "preference"), out)
+        found.append(PreferredTerm(weight=weight, term=term))
     return tuple(found)
 
 
@@ -138,7 +170,8 @@ def _spread(item: object, where: tuple, out: list) -> tuple[bool, tuple[SpreadTe
     switch_terms = spread_switch_terms()
     switch = terms[: len(switch_terms)] == switch_terms
     found = []
-    for i, term in enumerate(terms[len(switch_terms) :] if switch else terms):
+    skip = len(switch_terms) if switch else 0
+    for i, term in enumerate(terms[skip:], skip):
         term = _only(term, {"weight", "podAffinityTerm"})
         weight = _weight(term, (*where, i), out)
         pod = _only(term.get("podAffinityTerm"), {"labelSelector", "topologyKey"})
