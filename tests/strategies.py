@@ -10,17 +10,22 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from wizard.core.plan import (
+    Affinity,
     ClassPools,
     Components,
     Database,
     Label,
+    MatchExpression,
+    NodeSelectorTerm,
     Plan,
     Pool,
+    PreferredTerm,
     RabbitMQ,
     Redis,
     Scheduling,
     Secrets,
     Security,
+    SpreadTerm,
     Storage,
     Store,
     Tls,
@@ -78,12 +83,57 @@ def tolerations(draw):
 
 
 @st.composite
+def match_expressions(draw):
+    operator = draw(st.sampled_from(["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"]))
+    if operator in ("In", "NotIn"):
+        values = tuple(draw(st.lists(label_name, min_size=1, max_size=3)))
+    elif operator in ("Gt", "Lt"):
+        values = (str(draw(st.integers(-1000, 10**6))),)
+    else:
+        values = ()
+    return MatchExpression(key=draw(label_key), operator=operator, values=values)
+
+
+node_terms = st.builds(
+    NodeSelectorTerm, st.lists(match_expressions(), min_size=1, max_size=3).map(tuple)
+)
+
+
+@st.composite
+def spread_terms(draw):
+    keys = draw(st.lists(label_key, min_size=1, max_size=2, unique=True))
+    return SpreadTerm(
+        weight=draw(st.integers(1, 100)),
+        topology_key=draw(
+            st.sampled_from(["kubernetes.io/hostname", "topology.kubernetes.io/zone"])
+        ),
+        labels=tuple(Label(k, draw(label_value)) for k in keys),
+    )
+
+
+@st.composite
+def affinities(draw, core=False):
+    """Valid affinities: mostly none, as most pools have none."""
+    if draw(st.integers(0, 2)) == 0:
+        return Affinity()
+    preferred = st.builds(PreferredTerm, st.integers(1, 100), node_terms)
+    return Affinity(
+        required=tuple(draw(st.lists(node_terms, max_size=2))),
+        preferred=tuple(draw(st.lists(preferred, max_size=2))),
+        spread=tuple(draw(st.lists(spread_terms(), max_size=2))) if core else (),
+    )
+
+
+@st.composite
 def pools(draw, taint=None):
     keys = draw(st.lists(label_key, min_size=1, max_size=3, unique=True))
     labels = tuple(Label(k, draw(label_name)) for k in keys)  # non-empty values: taints need one
     tols = tuple(draw(st.lists(tolerations(), max_size=3)))
     return Pool(
-        labels=labels, tolerations=tols, taint=draw(st.booleans()) if taint is None else taint
+        labels=labels,
+        tolerations=tols,
+        taint=draw(st.booleans()) if taint is None else taint,
+        affinity=draw(affinities(core=taint is True)),
     )
 
 

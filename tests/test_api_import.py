@@ -124,3 +124,29 @@ def test_a_wrong_value_is_the_same_error_at_the_same_path_as_in_lint(api):
         ("expected_list", "tolerations"),
     }
     assert expected <= api_errors and expected <= lint_errors
+
+
+def test_a_wizard_export_keeps_its_release_namespace_and_provider(api):
+    from dataclasses import replace
+
+    from tests.plans import example
+    from wizard.core import values
+
+    plan = example("v2-two-pool-aws")
+    plan = replace(
+        plan,
+        release="prod-plx",
+        namespace="ml-platform",
+        scheduling=replace(plan.scheduling, provider="eks"),
+    )
+    got = codec.from_dict(post(api, values.to_yaml(plan)).json()["plan"])
+    assert (got.release, got.namespace, got.scheduling.provider) == (
+        "prod-plx",
+        "ml-platform",
+        "eks",
+    )
+
+
+def test_a_file_that_is_not_yaml_is_still_invalid_yaml(api):
+    response = post(api, "a: [1,\n")
+    assert response.status_code == 400 and response.json()["error"] == "invalid_yaml"

@@ -129,3 +129,14 @@ def test_a_migrated_06_file_lists_what_did_not_carry_over_in_review_and_runbook(
 
 def test_the_start_page_offers_the_import(client):
     assert f'href="{URL}"' in client.get("/").content.decode()
+
+
+def test_a_pasted_wizard_export_keeps_its_release_and_namespace(client):
+    from dataclasses import replace
+
+    from tests.plans import example
+
+    plan = replace(example("v2-two-pool-aws"), release="prod-plx", namespace="ml-platform")
+    client.post(URL, {"text": values.to_yaml(plan), "target": "auto"})
+    got = WizardState(client.session).build_plan()
+    assert (got.release, got.namespace) == ("prod-plx", "ml-platform")

@@ -32,27 +32,34 @@ from wizard.core.plan import (
     FS_GROUP_POLICIES,
     INGRESS_CONTROLLERS,
     ISSUER_KINDS,
+    NODE_OPERATORS,
     PROVIDERS,
     SCHEDULING_MODES,
     SERVICE_KINDS,
     SERVICE_TYPES,
+    SPREAD_TOPOLOGY,
     SSL_MODES,
     STORE_KINDS,
     TLS_MODES,
     TOLERATION_EFFECTS,
     TOLERATION_OPERATORS,
     WORKLOAD_CLASSES,
+    Affinity,
     ClassPools,
     Components,
     Database,
     Label,
+    MatchExpression,
+    NodeSelectorTerm,
     Plan,
     Pool,
+    PreferredTerm,
     RabbitMQ,
     Redis,
     Scheduling,
     Secrets,
     Security,
+    SpreadTerm,
     Storage,
     Store,
     Tls,
@@ -75,6 +82,14 @@ _BLANK_ROWS = {
         "seconds": "",
     },
     "data": {"name": "", "kind": "s3"},
+    # Affinity rows (one match expression each; rows with the same term number form one term).
+    "required": {"key": "", "operator": "In", "values": "", "term": "1"},
+    "preferred": {"key": "", "operator": "In", "values": "", "weight": "50", "term": "1"},
+    "spread": {
+        "labels": "app.kubernetes.io/part-of=polyaxon-core",
+        "topology_key": SPREAD_TOPOLOGY,
+        "weight": "100",
+    },
 }
 
 
@@ -275,6 +290,64 @@ class TolerationForm(Section):
         return Toleration(**{n: self.answer(n, getattr(d, n)) for n in self.fields})
 
 
+def _split_values(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+class ExpressionForm(Section):
+    """A node affinity row: one match expression, in the term its number names."""
+
+    key = _text("Node label key")
+    operator = _select("Operator", NODE_OPERATORS)
+    values = _text(
+        "Values",
+        "Comma-separated. In/NotIn: one or more; Exists/DoesNotExist: none; Gt/Lt: one number.",
+    )
+    term = _int(
+        "Term", "Rows with the same term number must all match; different terms are alternatives."
+    )
+
+    def expression(self) -> MatchExpression:
+        return MatchExpression(
+            key=self.answer("key", ""),
+            operator=self.answer("operator", "In"),
+            values=_split_values(self.answer("values", "")),
+        )
+
+
+class PreferenceForm(ExpressionForm):
+    weight = _int("Weight", "1 to 100: how much a matching node is preferred.")
+
+
+class SpreadForm(Section):
+    """A core spread row: pods with these labels prefer different topology domains."""
+
+    labels = _text(
+        "Pod labels", "key=value, comma-separated, e.g. app.kubernetes.io/part-of=polyaxon-core."
+    )
+    topology_key = _text(
+        "Topology key",
+        "kubernetes.io/hostname: one per node; topology.kubernetes.io/zone: one per zone.",
+    )
+    weight = _int("Weight", "1 to 100.")
+
+    def spread(self) -> SpreadTerm:
+        pairs = (part.partition("=") for part in _split_values(self.answer("labels", "")))
+        return SpreadTerm(
+            weight=self.answer("weight", 100),
+            topology_key=self.answer("topology_key", ""),
+            labels=tuple(Label(k.strip(), v.strip()) for k, _, v in pairs),
+        )
+
+
+def _grouped(rows: list, read) -> list[tuple[object, list]]:
+    """Rows grouped by their term number, in the order terms first appear."""
+    terms: dict[object, list] = {}
+    for row in rows:
+        terms.setdefault(row.answer("term", 1), []).append(read(row))
+    return list(terms.items())
+
+
 class PoolForm(Section):
     """A pool of nodes: its taint, and a form per label and per toleration."""
 
@@ -293,12 +366,59 @@ class PoolForm(Section):
             TolerationForm(data, prefix=f"{self.tolerations_group}-{i}")
             for i in range(counts.get(self.tolerations_group, 0))
         ]
+        # Affinity rows: groups `<pool>-affinity-required|preferred|spread` (findings at
+        # `scheduling.<pool>.affinity.required...` land on the group).
+        self.core = prefix == "core"
+        group = f"{prefix}-affinity"
+        self.required_group, self.preferred_group = f"{group}-required", f"{group}-preferred"
+        self.spread_group = f"{group}-spread"
+        self.required = [
+            ExpressionForm(data, prefix=f"{self.required_group}-{i}")
+            for i in range(counts.get(self.required_group, 0))
+        ]
+        self.preferred = [
+            PreferenceForm(data, prefix=f"{self.preferred_group}-{i}")
+            for i in range(counts.get(self.preferred_group, 0))
+        ]
+        self.spreads = [
+            SpreadForm(data, prefix=f"{self.spread_group}-{i}")
+            for i in range(counts.get(self.spread_group, 0) if self.core else 0)
+        ]
+
+    def row_groups(self) -> dict[str, list]:
+        return {
+            self.labels_group: self.labels,
+            self.tolerations_group: self.tolerations,
+            self.required_group: self.required,
+            self.preferred_group: self.preferred,
+            **({self.spread_group: self.spreads} if self.core else {}),
+        }
+
+    def term_rows(self, kind: str) -> list[list[Section]]:
+        """The required or preferred rows by term, in plan order (a finding's term index)."""
+        rows = self.required if kind == "required" else self.preferred
+        return [group for _, group in _grouped(rows, lambda row: row)]
+
+    def affinity(self) -> Affinity:
+        required = _grouped(self.required, ExpressionForm.expression)
+        preferred = _grouped(
+            self.preferred, lambda row: (row.answer("weight", 1), row.expression())
+        )
+        return Affinity(
+            required=tuple(NodeSelectorTerm(tuple(exprs)) for _, exprs in required),
+            preferred=tuple(
+                PreferredTerm(weight=rows[0][0], term=NodeSelectorTerm(tuple(e for _, e in rows)))
+                for _, rows in preferred
+            ),
+            spread=tuple(f.spread() for f in self.spreads),
+        )
 
     def pool(self, default: Pool) -> Pool:
         return Pool(
             labels=tuple(f.label() for f in self.labels),
             tolerations=tuple(f.toleration() for f in self.tolerations),
             taint=self.answer("taint", default.taint),
+            affinity=self.affinity(),
         )
 
     @staticmethod
@@ -308,7 +428,34 @@ class PoolForm(Section):
             out |= {f"{prefix}-labels-{i}-{k}": v for k, v in vars(label).items()}
         for i, tol in enumerate(pool.tolerations):
             out |= {f"{prefix}-tolerations-{i}-{k}": v for k, v in vars(tol).items()}
+        aff, row = pool.affinity, 0
+        for t, term in enumerate(aff.required, 1):
+            for e in term.expressions:
+                at = f"{prefix}-affinity-required-{row}"
+                out |= _expression_initial(at, e) | {f"{at}-term": t}
+                row += 1
+        row = 0
+        for t, pref in enumerate(aff.preferred, 1):
+            for e in pref.term.expressions:
+                at = f"{prefix}-affinity-preferred-{row}"
+                out |= _expression_initial(at, e) | {f"{at}-term": t, f"{at}-weight": pref.weight}
+                row += 1
+        for i, spread in enumerate(aff.spread):
+            at = f"{prefix}-affinity-spread-{i}"
+            out |= {
+                f"{at}-labels": ", ".join(f"{lb.key}={lb.value}" for lb in spread.labels),
+                f"{at}-topology_key": spread.topology_key,
+                f"{at}-weight": spread.weight,
+            }
         return out
+
+
+def _expression_initial(at: str, expr: MatchExpression) -> dict:
+    return {
+        f"{at}-key": expr.key,
+        f"{at}-operator": expr.operator,
+        f"{at}-values": ", ".join(expr.values),
+    }
 
 
 _KIND_LABELS = {
@@ -514,6 +661,11 @@ _POOLS = {
     "builds": ("Builds", ""),
     "notebooks": ("Notebooks and tensorboards", ""),
 }
+_AFFINITY_PATH = re.compile(
+    r"scheduling\.(?:classes\.)?(?P<pool>[a-z]+)\.affinity\.(?P<kind>required|preferred)\."
+    r"(?P<term>[0-9]+)\.(?:(?P<weight>weight)|(?:term\.)?expressions\.(?P<expr>[0-9]+)\."
+    r"(?P<part>key|operator|values))"
+)
 _CLASS_TAINT_HELP = "Keep other runs off these nodes (e.g. GPU or build nodes)."
 
 
@@ -559,7 +711,8 @@ class SchedulingForm(StepForm):
     )
     spread_core = _bool(
         "Spread core replicas across nodes",
-        "Prefers a different node for each core replica (pod anti-affinity).",
+        "Prefers a different node for each core replica (pod anti-affinity). To spread by zone "
+        "or by component, add spread terms under the core pool's advanced section.",
     )
     registry_connection = _text(
         "Registry connection for builds",
@@ -591,8 +744,19 @@ class SchedulingForm(StepForm):
                 counts=self.counts,
             )
             self.parts[prefix] = pool
-            self.lists[pool.labels_group] = pool.labels
-            self.lists[pool.tolerations_group] = pool.tolerations
+            self.lists.update(pool.row_groups())
+
+    def field_for(self, path: str) -> str | None:
+        """An affinity expression's finding sits on its row: plan terms are grouped from rows
+        by term number, so plan indexes are not row numbers."""
+        m = _AFFINITY_PATH.match(path)
+        pool = self.parts.get(m["pool"]) if m else None
+        if isinstance(pool, PoolForm):
+            terms = pool.term_rows(m["kind"])
+            t, e = int(m["term"]), int(m["expr"] or 0)
+            if t < len(terms) and e < len(terms[t]):
+                return f"{terms[t][e].prefix}-{m['part'] or 'weight'}"
+        return super().field_for(path)
 
     def class_pools(self) -> list[PoolForm]:
         return [self.parts[n] for n in WORKLOAD_CLASSES]

@@ -265,9 +265,9 @@ def test_a_nested_typo_gets_a_did_you_mean():
     assert typo.path == "ingress.hostname" and "ingress.hostName" in typo.message
 
 
-def test_a_custom_affinity_that_is_replaced_is_flagged():
+def test_an_empty_node_affinity_that_is_not_written_back_is_flagged():
     text = "gateway: {replicas: 1}\naffinity:\n  nodeAffinity: {}\n"
-    assert "affinity_replaced" in codes(imp(text))
+    assert "value_changed" in codes(imp(text))
 
 
 # --- secrets ---------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import wizard.core.importer as importer
 from tests.core import test_import_lossless as lossless
 from tests.strategies import valid_plans
 from wizard.core.importer import read
+from wizard.core.plan import Affinity
 
 
 def _round_trip_holds() -> bool:
@@ -71,6 +72,30 @@ def _drop_data_stores(original):
     return mutant
 
 
+def _drop_node_affinity(original):
+    def mutant(value, where, out, **options):
+        affinity, switch, rest = original(value, where, out, **options)
+        return dataclasses.replace(affinity, required=(), preferred=()), switch, rest
+
+    return mutant
+
+
+def _drop_spread_terms(original):
+    def mutant(value, where, out, **options):
+        affinity, switch, rest = original(value, where, out, **options)
+        return dataclasses.replace(affinity, spread=()), switch, rest
+
+    return mutant
+
+
+def _drop_preset_affinity(original):
+    def mutant(environment, where, out):
+        original(environment, where, out)
+        return Affinity()
+
+    return mutant
+
+
 MUTANTS = {
     "toleration seconds": (read, "_toleration", _drop_seconds),
     "registry connection": (importer, "read_presets", _drop_registry),
@@ -78,6 +103,9 @@ MUTANTS = {
     "namespace": (importer, "import_values", _drop_option("namespace")),
     "pool taint": (read, "_pool", _drop_taint),
     "v2 data stores": (read, "_v2_storage", _drop_data_stores),
+    "node affinity": (read, "read_affinity", _drop_node_affinity),
+    "core spread terms": (read, "read_affinity", _drop_spread_terms),
+    "preset affinity": (read, "_preset_affinity", _drop_preset_affinity),
 }
 
 

@@ -21,6 +21,7 @@ from .plan import (
     FS_GROUP_POLICIES,
     INGRESS_CONTROLLERS,
     ISSUER_KINDS,
+    NODE_OPERATORS,
     PROVIDERS,
     SCHEDULING_MODES,
     SECTIONS,
@@ -34,6 +35,8 @@ from .plan import (
     TOLERATION_OPERATORS,
     VERIFY_SSL_MODES,
     WORKLOAD_CLASSES,
+    Affinity,
+    NodeSelectorTerm,
     Plan,
     Pool,
     Store,
@@ -162,6 +165,7 @@ def _check_scheduling(plan: Plan, r: _Report) -> None:
     ):
         _hint_provider(plan, r)
     _check_pool(sched.core, "scheduling.core", r)
+    _check_spread_selects_core(plan, r)
     if not sched.core.labels:
         r.add(
             ERROR,
@@ -370,7 +374,158 @@ def _pool_findings(pool: Pool, path: str) -> tuple[Finding, ...]:
         )
     for i, tol in enumerate(pool.tolerations):
         _check_toleration(tol, f"{path}.tolerations.{i}", r)
+    _check_affinity(pool.affinity, f"{path}.affinity", path == "scheduling.core", r)
     return tuple(r.findings)
+
+
+def _check_affinity(affinity: Affinity, path: str, core: bool, r: _Report) -> None:
+    """Node affinity and pod anti-affinity as the Kubernetes API server validates them."""
+    for i, term in enumerate(affinity.required):
+        _check_term(term, f"{path}.required.{i}", r)
+    for i, pref in enumerate(affinity.preferred):
+        at = f"{path}.preferred.{i}"
+        _check_weight(pref.weight, f"{at}.weight", r)
+        _check_term(pref.term, f"{at}.term", r)
+    if affinity.spread and not core:
+        r.add(
+            WARNING,
+            "spread_not_core",
+            f"{path}.spread",
+            "Spreading applies to the core pods only; runs are not spread: remove these terms.",
+        )
+        return
+    for i, term in enumerate(affinity.spread):
+        at = f"{path}.spread.{i}"
+        _check_weight(term.weight, f"{at}.weight", r)
+        r.rule(
+            "spread_topology_key_invalid",
+            f"{at}.topology_key",
+            rules.label_key_problem(term.topology_key),
+            "The topology key",
+        )
+        if not term.labels:
+            r.add(
+                ERROR,
+                "spread_labels_missing",
+                f"{at}.labels",
+                "Name the pod labels to spread (e.g. app.kubernetes.io/part-of=polyaxon-core); "
+                "an empty selector matches every pod in the namespace.",
+            )
+        for j, label in enumerate(term.labels):
+            r.rule(
+                "label_key_invalid",
+                f"{at}.labels.{j}.key",
+                rules.label_key_problem(label.key),
+                "The label key",
+            )
+            r.rule(
+                "label_value_invalid",
+                f"{at}.labels.{j}.value",
+                rules.label_value_problem(label.value),
+                "The label value",
+            )
+
+
+def _check_weight(weight: int, at: str, r: _Report) -> None:
+    if not 1 <= weight <= 100:
+        r.add(
+            ERROR,
+            "affinity_weight_invalid",
+            at,
+            f"A preference weight is a whole number from 1 to 100; got {weight}.",
+        )
+
+
+def _is_int64(value: str) -> bool:
+    digits = value[1:] if value[:1] in "+-" else value
+    return digits.isascii() and digits.isdigit() and -(2**63) <= int(value) < 2**63
+
+
+def _check_term(term: NodeSelectorTerm, path: str, r: _Report) -> None:
+    if not term.expressions:
+        r.add(
+            ERROR,
+            "affinity_term_empty",
+            f"{path}.expressions",
+            "A node selector term without expressions matches no node: add one or remove the term.",
+        )
+    for i, expr in enumerate(term.expressions):
+        at = f"{path}.expressions.{i}"
+        r.rule(
+            "affinity_key_invalid", f"{at}.key", rules.label_key_problem(expr.key), "The label key"
+        )
+        if not r.choice(
+            "affinity_operator_invalid",
+            f"{at}.operator",
+            expr.operator,
+            NODE_OPERATORS,
+            "The operator",
+        ):
+            continue
+        count = len(expr.values)
+        if expr.operator in ("In", "NotIn") and count == 0:
+            r.add(
+                ERROR,
+                "affinity_values_missing",
+                f"{at}.values",
+                f"{expr.operator} needs at least one value.",
+            )
+        elif expr.operator in ("Exists", "DoesNotExist") and count:
+            r.add(
+                ERROR,
+                "affinity_values_not_allowed",
+                f"{at}.values",
+                f"{expr.operator} takes no values: clear them, or use In/NotIn.",
+            )
+        elif expr.operator in ("Gt", "Lt") and (count != 1 or not _is_int64(expr.values[0])):
+            r.add(
+                ERROR,
+                "affinity_value_not_integer",
+                f"{at}.values",
+                f"{expr.operator} takes exactly one whole number (the label's value is compared "
+                "as an integer).",
+            )
+        elif expr.operator in ("In", "NotIn"):
+            for j, value in enumerate(expr.values):
+                r.rule(
+                    "affinity_value_invalid",
+                    f"{at}.values.{j}",
+                    rules.label_value_problem(value),
+                    "A label value",
+                )
+
+
+# Labels every v2 core pod carries (chart 2.15.1 templates/partials/_labels.tpl): a spread term
+# that selects anything else matches no Polyaxon pod and spreads nothing.
+_V2_CORE_POD_LABELS = {
+    "app.kubernetes.io/part-of": ("polyaxon-core",),
+    "app.kubernetes.io/component": (
+        "polyaxon-api",
+        "polyaxon-workers",
+        "polyaxon-helpers",
+        "polyaxon-agent",
+        "polyaxon-config",
+        "polyaxon-hooks",
+    ),
+}
+
+
+def _check_spread_selects_core(plan: Plan, r: _Report) -> None:
+    if plan.target != "v2":
+        return
+    for i, term in enumerate(plan.scheduling.core.affinity.spread):
+        for j, label in enumerate(term.labels):
+            known = _V2_CORE_POD_LABELS.get(label.key)
+            if label.key == "app.kubernetes.io/name" or (known and label.value in known):
+                continue
+            r.add(
+                WARNING,
+                "spread_selects_no_core_pod",
+                f"scheduling.core.affinity.spread.{i}.labels.{j}",
+                f"No v2 core pod carries the label {inline(label.key)}={inline(label.value)}; "
+                "select app.kubernetes.io/part-of=polyaxon-core (all core pods) or "
+                "app.kubernetes.io/component=polyaxon-api (one component).",
+            )
 
 
 def _check_toleration(tol, at: str, r: _Report) -> None:

@@ -101,7 +101,23 @@ def secret_entries(plan: Plan) -> list[SecretEntry]:
             entries.append(
                 SecretEntry("POLYAXON_AUTH_LDAP_BIND_PASSWORD", "LDAP bind password", False, ())
             )
+        # The JSON options of the external services and auth providers kept enabled
+        # (platform-secrets.yaml: POLYAXON_<SERVICE>_OPTIONS, POLYAXON_AUTH_<PROVIDER>_OPTIONS).
+        ext = plan.kept.get("externalServices")
+        ext = ext if isinstance(ext, dict) else {}
+        for service in ("analytics", "transactions", "errors", "metrics"):
+            if _enabled(ext, service):
+                key = f"POLYAXON_{service.upper()}_OPTIONS"
+                entries.append(SecretEntry(key, f"{service} options (JSON)", False, ()))
+        auth = ext.get("auth")
+        for provider in _AUTH_PROVIDERS:
+            if isinstance(auth, dict) and _enabled(auth, provider):
+                key = f"POLYAXON_AUTH_{provider.upper()}_OPTIONS"
+                entries.append(SecretEntry(key, f"{provider} sign-in options (JSON)", False, ()))
     return entries
+
+
+_AUTH_PROVIDERS = ("github", "gitlab", "bitbucket", "google", "okta", "onelogin", "azuread")
 
 
 def _enabled(kept: dict, section: str) -> bool:

@@ -32,6 +32,9 @@ SERVICE_TYPES = ("ClusterIP", "NodePort", "LoadBalancer")
 TOLERATION_OPERATORS = ("Equal", "Exists")
 TOLERATION_EFFECTS = ("", "NoSchedule", "PreferNoSchedule", "NoExecute")
 FS_GROUP_POLICIES = ("", "OnRootMismatch", "Always")
+# Node selector operators Kubernetes accepts in node affinity match expressions.
+NODE_OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt")
+SPREAD_TOPOLOGY = "kubernetes.io/hostname"
 
 
 def choices(*options: str) -> dict:
@@ -56,6 +59,51 @@ class Toleration:
 
 
 @dataclass(frozen=True)
+class MatchExpression:
+    """One node label requirement: `key operator values` (In/NotIn take values, Exists and
+    DoesNotExist none, Gt/Lt one integer)."""
+
+    key: str = ""
+    operator: str = field(default="In", metadata=choices(*NODE_OPERATORS))
+    values: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NodeSelectorTerm:
+    """Expressions that must all hold (ANDed); the terms of a list are ORed."""
+
+    expressions: tuple[MatchExpression, ...] = ()
+
+
+@dataclass(frozen=True)
+class PreferredTerm:
+    """A soft node preference: the scheduler adds `weight` (1..100) to nodes matching `term`."""
+
+    weight: int = 1
+    term: NodeSelectorTerm = NodeSelectorTerm()
+
+
+@dataclass(frozen=True)
+class SpreadTerm:
+    """A preferred pod anti-affinity term: pods carrying `labels` avoid sharing a `topology_key`
+    domain (a node, a zone). Core pools only: runs are not spread."""
+
+    weight: int = 100
+    topology_key: str = SPREAD_TOPOLOGY
+    labels: tuple[Label, ...] = ()
+
+
+@dataclass(frozen=True)
+class Affinity:
+    """Node affinity (required terms ORed; preferred terms weighted) and, for core, pod
+    anti-affinity beyond the simple `spread_core` switch."""
+
+    required: tuple[NodeSelectorTerm, ...] = ()
+    preferred: tuple[PreferredTerm, ...] = ()
+    spread: tuple[SpreadTerm, ...] = ()
+
+
+@dataclass(frozen=True)
 class Pool:
     """A set of nodes, found by their labels. `taint` keeps pods without a matching toleration off
     them: the taint is `<first label key>=<value>:NoSchedule` and the pool's own pods tolerate it."""
@@ -63,6 +111,7 @@ class Pool:
     labels: tuple[Label, ...] = ()
     tolerations: tuple[Toleration, ...] = ()
     taint: bool = False
+    affinity: Affinity = Affinity()
 
 
 @dataclass(frozen=True)

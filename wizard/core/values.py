@@ -19,8 +19,12 @@ from .plan import (
     DB_CA_MOUNT_PATH,
     DEFAULT_BUILD_IMAGE,
     WORKLOAD_CLASSES,
+    Affinity,
+    MatchExpression,
+    NodeSelectorTerm,
     Plan,
     Pool,
+    SpreadTerm,
     Store,
     Toleration,
     db_ca_mounted,
@@ -194,6 +198,83 @@ def _pinning(pool: Pool) -> dict:
     return out
 
 
+def _expression(expr: MatchExpression) -> dict:
+    out: dict = {"key": expr.key, "operator": expr.operator}
+    if expr.values:
+        out["values"] = list(expr.values)
+    return out
+
+
+def _term(term: NodeSelectorTerm) -> dict:
+    return {"matchExpressions": [_expression(e) for e in term.expressions]}
+
+
+def node_affinity(affinity: Affinity) -> dict:
+    """The pool's nodeAffinity (required terms ORed, weighted preferences); {} when it has none."""
+    out: dict = {}
+    if affinity.required:
+        out["requiredDuringSchedulingIgnoredDuringExecution"] = {
+            "nodeSelectorTerms": [_term(t) for t in affinity.required]
+        }
+    if affinity.preferred:
+        out["preferredDuringSchedulingIgnoredDuringExecution"] = [
+            {"weight": p.weight, "preference": _term(p.term)} for p in affinity.preferred
+        ]
+    return out
+
+
+def spread_term(term: SpreadTerm) -> dict:
+    """A preferred podAntiAffinity term keeping pods with `term.labels` apart."""
+    return {
+        "weight": term.weight,
+        "podAffinityTerm": {
+            "labelSelector": {"matchLabels": {label.key: label.value for label in term.labels}},
+            "topologyKey": term.topology_key,
+        },
+    }
+
+
+def core_affinity(plan: Plan) -> dict:
+    """The core pods' affinity: the core pool's node affinity, the `spread_core` switch's pod
+    anti-affinity and the editor's own spread terms; {} when none is set."""
+    sched = plan.scheduling
+    out: dict = {}
+    node = node_affinity(sched.core.affinity)
+    if node:
+        out["nodeAffinity"] = node
+    switch = _SPREAD if plan.target == "v0.6" else _V2_SPREAD  # the labels each target's pods carry
+    anti = switch["podAntiAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"]
+    anti = copy.deepcopy(anti) if sched.spread_core else []
+    anti += [spread_term(t) for t in sched.core.affinity.spread]
+    if anti:
+        out["podAntiAffinity"] = {"preferredDuringSchedulingIgnoredDuringExecution": anti}
+    return out
+
+
+def _v2_core_affinity(plan: Plan) -> dict | None:
+    """v2's global affinity: null when none is set; otherwise with `podAffinity: null`, because
+    Helm merges a written map with the chart's default, whose podAffinity selects
+    `type=polyaxon-core`, a label no v2 pod carries (chart notes 3.1, 6.1)."""
+    affinity = core_affinity(plan)
+    kept = plan.kept.get("affinity")
+    kept = kept if isinstance(kept, dict) else {}
+    if not affinity and not kept:
+        return None
+    if "podAffinity" in kept:  # the user's own, kept from an imported file
+        return affinity
+    return {**affinity, "podAffinity": None}
+
+
+def _preset_environment(pool: Pool) -> dict:
+    """A run's environment on the pool: nodeSelector, tolerations and node affinity. Presets are
+    merged by Polyaxon onto the run, not with chart defaults: no podAffinity to null."""
+    environment = _pinning(pool)
+    node = node_affinity(pool.affinity)
+    if node:
+        environment["affinity"] = {"nodeAffinity": node}
+    return environment
+
+
 # --- v2 (chart 2.15.x) -----------------------------------------------------------------------
 
 
@@ -202,16 +283,14 @@ def _v2_scheduling_section(plan: Plan) -> tuple[str, dict]:
         "Scheduling: core components (gateway, agent, operator, hooks) on the core pool; core nodes\n"
         "are tainted (RUNBOOK.md) and runs reach their own pools through the preset files.\n"
         + (
-            "affinity spreads core pods over nodes (they carry app.kubernetes.io/part-of=polyaxon-core)\n"
-            "and nulls the chart's default podAffinity, which would otherwise be merged in.\n"
-            if plan.scheduling.spread_core
-            else "affinity null drops the chart's default podAffinity, which also steered the cleaner jobs.\n"
+            "affinity places core pods (node affinity, spread replicas); its podAffinity null keeps\n"
+            "the chart's default podAffinity from merging in.\n"
+            if core_affinity(plan)
+            else "affinity null drops the chart's default podAffinity, which also steered the "
+            "cleaner jobs.\n"
         )
         + f"Guide: {GUIDE_V2}#scheduling",
-        {
-            **_pinning(plan.scheduling.core),
-            "affinity": _V2_SPREAD if plan.scheduling.spread_core else None,
-        },
+        {**_pinning(plan.scheduling.core), "affinity": _v2_core_affinity(plan)},
     )
 
 
@@ -523,7 +602,7 @@ def to_presets(plan: Plan) -> dict[str, dict]:
         return {}
     presets = {}
     for name, pool in workload_pools(plan).items():
-        environment = _pinning(pool)
+        environment = _preset_environment(pool)
         if not environment:
             continue
         if name == "builds":
@@ -565,8 +644,11 @@ def preset_yaml(plan: Plan, name: str) -> str:
 
 def _v06_scheduling_section(plan: Plan) -> tuple[str, dict]:
     scheduling = _pinning(plan.scheduling.core)
-    if plan.scheduling.spread_core:
-        scheduling["affinity"] = _SPREAD
+    affinity = core_affinity(plan)
+    if affinity:
+        # 0.6 core pods carry type=polyaxon-core, so the chart's default podAffinity (which
+        # Helm merges in) still means something there: it is left as the chart has it.
+        scheduling["affinity"] = affinity
     return (
         "Scheduling: flat core selector (the guide's nested per-class nodeSelector is not valid for\n"
         "0.5+ charts). Defaults for experiments, jobs, builds, notebooks and tensorboards are set in\n"

@@ -21,8 +21,8 @@ from django.views.decorators.csrf import csrf_exempt
 from wizard import plans
 from wizard.core import bundle, codec, inventory, placement, safeyaml
 from wizard.core.checks import Finding, check, has_errors
-from wizard.core.importer import import_values as run_import
-from wizard.core.importer import report_dict
+from wizard.core.importer import ImportRefused, report_dict
+from wizard.core.importer import import_text as run_import
 from wizard.core.plan import TARGETS, Plan
 from wizard.ratelimit import rate_limited
 
@@ -299,13 +299,12 @@ def import_values(request: HttpRequest) -> JsonResponse:
         raise ApiError(400, "invalid_target", "target must be v2 or v0.6")
     body = read_body(request, import_cap(), "the values file")
     try:
-        values = safeyaml.load_values(body)
+        # import_text: the release, namespace and provider of the wizard's own header.
+        result = run_import(body, target)
+    except ImportRefused as exc:  # too large for a plan
+        raise ApiError(400, "import_refused", exc.message, line=exc.line) from None
     except safeyaml.YamlRefused as exc:
         raise ApiError(400, "invalid_yaml", exc.message, line=exc.line) from None
-    try:
-        result = run_import(values, target, owned=True)
-    except safeyaml.YamlRefused as exc:  # too large for a plan
-        raise ApiError(400, "import_refused", exc.message, line=exc.line) from None
     if result.ambiguous:
         raise ApiError(
             422,

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from wizard.core import safeyaml
-from wizard.core.importer import import_values, report_dict
+from wizard.core.importer import import_text, report_dict
 from wizard.ratelimit import rate_limited
 from wizard.state import WizardState
 from wizard.views.api import import_cap
@@ -42,17 +42,13 @@ class ImportForm(forms.Form):
             return data
         field = "file" if upload is not None else "text"
         raw = upload.read(cap + 1) if upload is not None else text.encode("utf-8")
-        try:
-            values = safeyaml.load_values(raw)
-        except safeyaml.YamlRefused as exc:
-            where = f"Line {exc.line}: " if exc.line else ""
-            self.add_error(field, forms.ValidationError(where + exc.message, code="refused"))
-            return data
         target = None if data.get("target") in (None, "auto") else data["target"]
         try:
-            result = import_values(values, target, owned=True)
-        except safeyaml.YamlRefused as exc:  # too large for a plan
-            self.add_error(field, forms.ValidationError(exc.message, code="refused"))
+            # import_text: the release, namespace and provider of the wizard's own header.
+            result = import_text(raw, target)
+        except safeyaml.YamlRefused as exc:  # not YAML, or too large for a plan
+            where = f"Line {exc.line}: " if exc.line else ""
+            self.add_error(field, forms.ValidationError(where + exc.message, code="refused"))
             return data
         if result.ambiguous:
             self.add_error("target", forms.ValidationError(

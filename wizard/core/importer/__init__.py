@@ -17,6 +17,7 @@ explained in `ImportResult.migration` (also as findings).
 from __future__ import annotations
 
 import copy
+import json
 from dataclasses import dataclass, replace
 
 from .. import codec
@@ -144,6 +145,7 @@ def import_values(
             )
         )
     work = values if owned else copy.deepcopy(values)
+    had_platform_secret = bool(_str(work.get("platformSecret")))
     plan_secret = _str(work.get("platformSecret")) or Secrets().name
     secrets_found = strip_secrets(work, plan_secret, findings)
     classes = fix_nested_scheduling(work, findings)
@@ -158,7 +160,13 @@ def import_values(
         drop(work, where)
     rendered = values_module.to_values(plan)  # plan.kept is still empty
     kept = unmanaged(work, rendered)
-    _check_affinity(work, plan, findings)
+    kept.pop("affinity", None)
+    if findings.affinity_rest:
+        # The part of the core affinity the editor cannot hold, kept whole (values.py then
+        # leaves a user's own podAffinity alone); `rendered` must show it merged in.
+        kept["affinity"] = findings.affinity_rest
+        rendered = values_module.to_values(replace(plan, kept={"affinity": kept["affinity"]}))
+        findings.extend(_affinity_kept(findings.affinity_rest))
     migration: list[MigrationNote] = []
     if target != source:
         kept, migration = migrate_kept(kept, source, target)
@@ -177,6 +185,8 @@ def import_values(
     if secret is not None and plan.target == "v0.6":
         plan = replace(plan, secrets=replace(plan.secrets, name=secret))
     _check_codec_limits(plan)  # first: a file too large for a plan is refused before the rest
+    if plan.database.kind == "in-cluster" and not had_platform_secret:
+        findings.append(_db_password_carry_over(plan, source))
     unknown = key_findings(work, source)
     if target == source:
         # What values.to_values(plan) gives now that plan.kept is set, without copying kept.
@@ -197,23 +207,35 @@ def import_values(
     )
 
 
-def _check_affinity(values: dict, plan: Plan, out: list[Finding]) -> None:
-    if plan.target != "v2" or "affinity" not in values:
-        return
-    affinity = values["affinity"]
-    if affinity is None or plan.scheduling.spread_core:
-        return
-    out.append(
+def _db_password_carry_over(plan: Plan, source: str) -> Finding:
+    """The in-cluster database keeps the password it was created with (its volume holds it):
+    the plan's Secret must carry that one, not a new one."""
+    key = "postgresql-password" if source == "v0.6" else "postgres-password"
+    secret = f"{plan.release}-postgresql"
+    return Finding(
+        WARNING,
+        "db_password_carry_over",
+        "database.kind",
+        "The in-cluster PostgreSQL keeps the password it was created with in its volume; the "
+        f"export reads it from the Secret {json.dumps(plan.secrets.name)} instead. Set "
+        "POLYAXON_DB_PASSWORD to the current password before the first upgrade (it is the key "
+        f"{json.dumps(key)} of the chart's Secret {json.dumps(secret)} in namespace "
+        f"{json.dumps(plan.namespace)}); a new password would lock Polyaxon out of its database.",
+    )
+
+
+def _affinity_kept(rest: dict) -> list[Finding]:
+    return [
         Finding(
             WARNING,
-            "affinity_replaced",
-            "affinity",
-            "The v2 export writes affinity: null (the chart copies the global affinity into the "
-            "cleaner jobs' scheduling) or, with 'spread core pods' on, a podAntiAffinity; this "
-            "affinity is not written back. Set per-component affinity (gateway.affinity, ...) "
-            "if you need it.",
+            "affinity_kept",
+            f"affinity.{key}",
+            "The affinity editor holds node affinity made of match expressions and preferred "
+            "pod anti-affinity by labels; this part is kept as it is and written back unchanged, "
+            "but cannot be edited in the wizard.",
         )
-    )
+        for key in rest
+    ]
 
 
 def _check_codec_limits(plan: Plan) -> None:

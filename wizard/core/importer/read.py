@@ -11,6 +11,7 @@ from ..plan import (
     DB_CA_CONNECTION,
     DB_CA_MOUNT_PATH,
     WORKLOAD_CLASSES,
+    Affinity,
     ClassPools,
     Components,
     Database,
@@ -29,6 +30,7 @@ from ..plan import (
 )
 from ..safeyaml import SpelledInt
 from ..yamlio import inline
+from .affinity import read_affinity
 
 
 class Findings(list):
@@ -38,6 +40,8 @@ class Findings(list):
     def __init__(self) -> None:
         super().__init__()
         self.wrong: list[tuple] = []
+        # The part of the core pods' affinity the editor cannot hold: kept as it is.
+        self.affinity_rest: dict = {}
 
 
 def show_path(where: tuple) -> str:
@@ -234,10 +238,14 @@ def _pool(selector: tuple, tolerations: tuple, out: list) -> Pool:
 
 
 def _scheduling(
-    values: dict, classes: dict[str, Pool], workloads: Pool | None, out: list
+    values: dict, classes: dict[str, Pool], workloads: Pool | None, out: list, target: str = "v2"
 ) -> Scheduling:
     core = _pool((values, "nodeSelector", ()), (values, "tolerations", ()), out)
-    spread = values.get("affinity") == _spread_affinity()
+    raw = mapping(values, "affinity", (), out)
+    affinity, spread, rest = read_affinity(raw, ("affinity",), out, core=True, target=target)
+    core = replace(core, affinity=affinity)
+    if isinstance(out, Findings):
+        out.affinity_rest = rest
     base = Scheduling()
     if classes:
         pools = {name: classes.get(name, Pool()) for name in WORKLOAD_CLASSES}
@@ -268,9 +276,10 @@ def read_presets(presets: dict, base: Scheduling, out: list) -> Scheduling:
         patch = mapping(holder, "runPatch", at, out)
         env_at = (*at, "runPatch", "environment")
         environment = mapping(patch, "environment", (*at, "runPatch"), out)
-        pools[name] = _pool(
+        pool = _pool(
             (environment, "nodeSelector", env_at), (environment, "tolerations", env_at), out
         )
+        pools[name] = replace(pool, affinity=_preset_affinity(environment, env_at, out))
     if not pools:  # no class has a pool of its own
         return replace(base, mode="two-pool", workloads=Pool(), registry_connection=registry)
     if len(set(pools.values())) == 1 and len(pools) >= len(WORKLOAD_CLASSES) - 1:
@@ -282,9 +291,22 @@ def read_presets(presets: dict, base: Scheduling, out: list) -> Scheduling:
     )
 
 
-def _spread_affinity() -> object:
-    plan = Plan(scheduling=Scheduling(spread_core=True))
-    return values_module.to_values(plan).get("affinity")
+def _preset_affinity(environment: dict, where: tuple, out: list) -> Affinity:
+    """A preset's node affinity; a part the editor cannot hold is not written back (a preset
+    file has no kept values), which a finding says."""
+    raw = mapping(environment, "affinity", where, out)
+    affinity, _, rest = read_affinity(raw, (*where, "affinity"), out, core=False)
+    for key in rest:
+        out.append(
+            Finding(
+                WARNING,
+                "affinity_not_representable",
+                show_path((*where, "affinity", key)),
+                "The wizard writes node affinity made of match expressions into presets; this "
+                "part is not written back: add it to the exported preset by hand.",
+            )
+        )
+    return affinity
 
 
 # --- storage -------------------------------------------------------------------------------
@@ -775,7 +797,7 @@ def read_v06(values: dict, classes: dict[str, Pool], out: list[Finding]) -> Plan
     )
     return Plan(
         target="v0.6",
-        scheduling=_scheduling(values, classes, None, out),
+        scheduling=_scheduling(values, classes, None, out, "v0.6"),
         database=database,
         components=components,
         storage=_v06_storage(values, out),
