@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 
@@ -333,3 +334,17 @@ def test_any_text_gives_an_inventory_or_an_inventory_error(text):
         parse_inventory(text)
     except InventoryError as exc:
         assert exc.message
+
+
+def test_json_nested_deeper_than_the_yaml_cap_is_refused():
+    deep = '{"kind": "List", "items": [' + '{"a": ' * 40 + "1" + "}" * 40 + "]}"
+    with pytest.raises(InventoryError, match="nested"):
+        parse_inventory(deep)
+
+
+def test_json_and_yaml_listings_give_the_same_nodes():
+    import yaml
+
+    path = Path(__file__).resolve().parents[2] / "examples" / "inventories" / "gke.nodes.json"
+    text = path.read_text()
+    assert parse_inventory(text) == parse_inventory(yaml.safe_dump(json.loads(text)))

@@ -1,6 +1,5 @@
 """safeyaml.load refuses hostile files fast, with the line, and reads real values files."""
 
-import time
 from pathlib import Path
 
 import pytest
@@ -62,22 +61,19 @@ HOSTILE = {
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
-def test_hostile_file_is_refused_with_its_line_within_a_second(name):
+def test_hostile_file_is_refused_with_its_line(name):
+    # How fast: `make bench` (the bomb rows), never a timed unit test.
     text, line = HOSTILE[name]
-    start = time.perf_counter()
     with pytest.raises(YamlRefused) as refused:
         safeyaml.load_values(text)
-    assert time.perf_counter() - start < 1.0
     assert refused.value.line == line, refused.value.message
     assert refused.value.message
 
 
 def test_file_over_the_size_cap_is_refused_before_parsing():
     data = b"a: 1\n" + b"#" * safeyaml.MAX_BYTES
-    start = time.perf_counter()
     with pytest.raises(YamlRefused, match="limit"):
         safeyaml.load_values(data)
-    assert time.perf_counter() - start < 0.1
 
 
 def test_size_is_counted_in_bytes_not_characters():
@@ -130,15 +126,10 @@ def realistic_large_file(target_bytes: int = 1024 * 1024) -> str:
     return "".join(parts)
 
 
-def test_a_legit_one_megabyte_file_is_read_within_a_second():
+def test_a_legit_one_megabyte_file_reads_as_pyyaml_reads_it():
+    # How fast: `make bench` (the 1 MB import row), never a timed unit test.
     text = realistic_large_file()
-    timings = []
-    for _ in range(3):  # best of three: the bound is for the parser, not a busy test machine
-        start = time.perf_counter()
-        values = safeyaml.load_values(text)
-        timings.append(time.perf_counter() - start)
-    assert min(timings) < 1.0
-    assert values == yaml.safe_load(text)
+    assert safeyaml.load_values(text) == yaml.safe_load(text)
 
 
 def test_what_loads_is_never_deeper_than_a_plan_can_keep():

@@ -256,11 +256,15 @@ def _scheduling(
     return Scheduling(core=core, spread_core=spread, workloads=workloads or base.workloads)
 
 
+_BUILD_TAG = ":{{ globals.uuid }}"
+
+
 def read_presets(presets: dict, base: Scheduling, out: list) -> Scheduling:
     """The runs' pools from v2 preset files (by class: what `values.to_presets` writes), and the
     builds' registry connection. One pool for every class is the two-pool layout."""
     pools: dict[str, Pool] = {}
     registry = base.registry_connection
+    image = base.registry_image
     for name in WORKLOAD_CLASSES:
         preset = presets.get(name)
         if preset is None:
@@ -273,6 +277,9 @@ def read_presets(presets: dict, base: Scheduling, out: list) -> Scheduling:
         if name == "builds":
             holder, at = mapping(preset, "build", where, out), (*where, "build")
             registry = text(holder, "connection", at, out) or registry
+            destination = _get(holder, "params.destination.value")
+            if isinstance(destination, str) and destination.endswith(_BUILD_TAG):
+                image = destination.removesuffix(_BUILD_TAG)  # values.to_presets writes it so
         patch = mapping(holder, "runPatch", at, out)
         env_at = (*at, "runPatch", "environment")
         environment = mapping(patch, "environment", (*at, "runPatch"), out)
@@ -281,13 +288,29 @@ def read_presets(presets: dict, base: Scheduling, out: list) -> Scheduling:
         )
         pools[name] = replace(pool, affinity=_preset_affinity(environment, env_at, out))
     if not pools:  # no class has a pool of its own
-        return replace(base, mode="two-pool", workloads=Pool(), registry_connection=registry)
+        return replace(
+            base,
+            mode="two-pool",
+            workloads=Pool(),
+            registry_connection=registry,
+            registry_image=image,
+        )
     if len(set(pools.values())) == 1 and len(pools) >= len(WORKLOAD_CLASSES) - 1:
         (pool,) = set(pools.values())
-        return replace(base, mode="two-pool", workloads=pool, registry_connection=registry)
+        return replace(
+            base,
+            mode="two-pool",
+            workloads=pool,
+            registry_connection=registry,
+            registry_image=image,
+        )
     classes = {name: pools.get(name, Pool()) for name in WORKLOAD_CLASSES}
     return replace(
-        base, mode="per-class", classes=ClassPools(**classes), registry_connection=registry
+        base,
+        mode="per-class",
+        classes=ClassPools(**classes),
+        registry_connection=registry,
+        registry_image=image,
     )
 
 
