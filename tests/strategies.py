@@ -176,6 +176,24 @@ def stores(draw, name, kinds=("s3", "gcs", "azure", "claim", "host-path")):
 
 
 @st.composite
+def registries(draw) -> dict:
+    """A builds registry: none, complete (connection, address and Secret; the image optional), or
+    now and then half-given (registry_incomplete), as people leave it."""
+    kind = draw(st.sampled_from(["none", "complete", "complete", "partial"]))
+    if kind == "none":
+        return {}
+    found = {
+        "registry_connection": draw(poly_name),
+        "registry_url": draw(dns_name),
+        "registry_secret": draw(dns_name),
+        "registry_image": draw(st.one_of(st.just(""), dns_label)),
+    }
+    if kind == "partial":
+        found[draw(st.sampled_from(["registry_url", "registry_secret"]))] = ""
+    return found
+
+
+@st.composite
 def valid_plans(draw):
     target = draw(st.sampled_from(["v2", "v0.6"]))
     core = draw(pools(taint=True))
@@ -188,10 +206,7 @@ def valid_plans(draw):
             **{c: draw(pools()) for c in ("experiments", "jobs", "builds", "notebooks")}
         ),
         spread_core=draw(st.booleans()),
-        registry_connection=draw(st.one_of(st.just(""), poly_name)),
-        registry_url=draw(st.one_of(st.just(""), dns_name)),
-        registry_secret=draw(st.one_of(st.just(""), dns_name)),
-        registry_image=draw(st.one_of(st.just(""), dns_label)),
+        **draw(registries()),
     )
     db_kind = draw(st.sampled_from(["external", "in-cluster"]))
     database = Database(
