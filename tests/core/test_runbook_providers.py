@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.core.test_runbook import blocks
 from tests.plans import example, make_plan, pool
 from wizard.core.plan import Redis, Store, Toleration
 from wizard.core.rules import is_reserved_label_key
 from wizard.core.runbook import to_runbook
 from wizard.core.values import GUIDE, GUIDE_V2, to_yaml
 
-FENCE = re.compile(r"^(`{3,})sh\n(.*?)^\1$", re.S | re.M)
 PROVIDERS = ("gke", "eks", "aks", "other")
 POOL_COMMAND = {
     "gke": "gcloud container node-pools update",
@@ -33,10 +33,6 @@ RESERVED = (
     "node.kubernetes.io/instance-type=n2-standard-8",
     "topology.kubernetes.io/zone=europe-west1-b",
 )
-
-
-def blocks(markdown: str) -> list[str]:
-    return [m.group(2) for m in FENCE.finditer(markdown)]
 
 
 def section(markdown: str, title: str) -> str:
