@@ -54,7 +54,7 @@ LARGE_PLAN = {
         },
         "spread_core": True,
     },
-    "database": {"kind": "external", "host": "pg.internal.example.com", "sslmode": "verify-full"},
+    "database": {"kind": "external", "host": "pg.internal.example.com", "sslmode": "require"},
     "components": {
         "scheduler": True,
         "broker": "redis",
