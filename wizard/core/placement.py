@@ -102,10 +102,6 @@ def tolerates(tol: Toleration, taint: Taint) -> bool:
     return False
 
 
-def _tolerated(tolerations: tuple[Toleration, ...], taint: Taint) -> bool:
-    return any(tolerates(tol, taint) for tol in tolerations)
-
-
 def _integer(text: str) -> int | None:
     try:
         return int(text, 10)
@@ -140,14 +136,11 @@ def term_matches(term: Term, node: Node) -> bool:
     supports only metadata.name."""
     if not term.expressions and not term.fields:
         return False
-    for req in term.expressions:
-        if not requirement_matches(req, node.labels.get(req.key)):
-            return False
-    for req in term.fields:
-        value = node.name if req.key == "metadata.name" else None
-        if req.key != "metadata.name" or not requirement_matches(req, value):
-            return False
-    return True
+    labels_hold = all(requirement_matches(r, node.labels.get(r.key)) for r in term.expressions)
+    fields_hold = all(
+        r.key == "metadata.name" and requirement_matches(r, node.name) for r in term.fields
+    )
+    return labels_hold and fields_hold
 
 
 def affinity_matches(terms: tuple[Term, ...] | None, node: Node) -> bool:
@@ -166,7 +159,7 @@ def node_taints(node: Node) -> tuple[Taint, ...]:
         key = NOT_READY if node.ready == "False" else UNREACHABLE
         if (key, "NoSchedule") not in have:
             extra.append(Taint(key, "", "NoSchedule"))
-    return node.taints + tuple(extra) if extra else node.taints
+    return node.taints + tuple(extra)
 
 
 # --- one pod on one node ----------------------------------------------------------------------
@@ -192,9 +185,6 @@ class Fit:
         return self.ok and bool(self.reasons)
 
 
-_FITS = Fit(True)
-
-
 def taint_text(taint: Taint) -> str:
     return (
         f"{taint.key}={taint.value}:{taint.effect}"
@@ -205,22 +195,17 @@ def taint_text(taint: Taint) -> str:
 
 def fit(pod: PodScheduling, node: Node) -> Fit:
     """Whether the pod can be scheduled on the node, and every rule that stops it."""
-    return _fit(pod, node, node_taints(node))
-
-
-def _fit(pod: PodScheduling, node: Node, taints: tuple[Taint, ...]) -> Fit:
     reasons: list[Reason] = []
-    labels = node.labels
     hard = False
     for key, value in pod.node_selector:
-        if labels.get(key) != value:
+        if node.labels.get(key) != value:
             reasons.append(Reason("label", f"{key}={value}"))
             hard = True
-    if pod.required_terms is not None and not affinity_matches(pod.required_terms, node):
+    if not affinity_matches(pod.required_terms, node):
         reasons.append(Reason("affinity", "required node affinity"))
         hard = True
-    for taint in taints:
-        if _tolerated(pod.tolerations, taint):
+    for taint in node_taints(node):
+        if any(tolerates(tol, taint) for tol in pod.tolerations):
             continue
         if taint.key == UNSCHEDULABLE:
             reason = Reason("cordoned", "cordoned (unschedulable)")
@@ -234,8 +219,6 @@ def _fit(pod: PodScheduling, node: Node, taints: tuple[Taint, ...]) -> Fit:
         hard = True
         if reason not in reasons:  # a not-Ready node has both a NoSchedule and a NoExecute taint
             reasons.append(reason)
-    if not reasons:
-        return _FITS
     return Fit(not hard, tuple(reasons))
 
 
@@ -274,20 +257,16 @@ def _selector(value: object) -> tuple[tuple[str, str], ...]:
 def _tolerations(value: object) -> tuple[Toleration, ...]:
     if not isinstance(value, list):
         return ()
-    out = []
-    for tol in value:
-        if isinstance(tol, Toleration):
-            out.append(tol)
-        elif isinstance(tol, dict):
-            out.append(
-                Toleration(
-                    key=_text(tol.get("key")),
-                    operator=_text(tol.get("operator")) or "Equal",
-                    value=_text(tol.get("value")),
-                    effect=_text(tol.get("effect")),
-                )
-            )
-    return tuple(out)
+    return tuple(
+        Toleration(
+            key=_text(tol.get("key")),
+            operator=_text(tol.get("operator")) or "Equal",
+            value=_text(tol.get("value")),
+            effect=_text(tol.get("effect")),
+        )
+        for tol in value
+        if isinstance(tol, dict)
+    )
 
 
 def _requirements(value: object) -> tuple[Requirement, ...]:
@@ -566,12 +545,11 @@ def place(plan: Plan, inventory: Inventory) -> Placement:
             node.name if by_name else "",
         )
         shapes.setdefault(shape, []).append(i)
-    columns = [[_FITS] * len(nodes) for _ in pods]
+    columns = [[None] * len(nodes) for _ in pods]  # every node is in one shape: all filled
     for indices in shapes.values():
         first = nodes[indices[0]]
-        taints = node_taints(first)
         for column, pod in zip(columns, pods, strict=True):
-            result = _fit(pod, first, taints)
+            result = fit(pod, first)
             for i in indices:
                 column[i] = result
     fits = {w.key: tuple(col) for w, col in zip(found, columns, strict=False)}
