@@ -391,37 +391,45 @@ def workloads(plan: Plan) -> tuple[Workload, ...]:
     return tuple(_v2_workloads(plan, values))
 
 
+def _core_deployment(values: dict, name: str, title: str, replicas: bool = True) -> Workload:
+    """A v2 core deployment: its own scheduling keys or the global ones, and its requests;
+    `replicas=False` for a template that fixes `replicas: 1`."""
+    return Workload(
+        name,
+        title,
+        "core",
+        "scheduling.core",
+        pod_scheduling(_own_or_global(values, name)),
+        requests=_requests(values, name),
+        replicas=_replicas(values, name) if replicas else 1,
+    )
+
+
+def _dependency(
+    key: str, title: str, path: str, spec: dict, requests: tuple[int, int] | None = None
+) -> Workload:
+    """An in-cluster database, cache or broker: a subchart, which reads only its own keys."""
+    return Workload(key, title, "dependency", path, pod_scheduling(spec), requests=requests)
+
+
+def _redis(values: dict, parts: tuple[str, ...]) -> list[Workload]:
+    """The Redis subchart's pods (v2: master and replica; 0.6: master and slave)."""
+    out = []
+    for part in parts:
+        spec = _section(values, "redis", part)
+        out.append(_dependency(f"redis-{part}", f"Redis {part}", "components.redis", spec))
+    return out
+
+
 def _v2_workloads(plan: Plan, values: dict) -> list[Workload]:
     core = "scheduling.core"
-    out = [
-        Workload(
-            "gateway",
-            "gateway (API)",
-            "core",
-            core,
-            pod_scheduling(_own_or_global(values, "gateway")),
-            requests=_requests(values, "gateway"),
-            replicas=_replicas(values, "gateway"),
-        )
-    ]
+    out = [_core_deployment(values, "gateway", "gateway (API)")]
     for name in ("agent", "operator"):
         if _enabled(values, name, True):
-            pod = pod_scheduling(_own_or_global(values, name))
-            out.append(Workload(name, name, "core", core, pod, requests=_requests(values, name)))
+            out.append(_core_deployment(values, name, name, replicas=False))
     for name in ("scheduler", "compiler", "worker", "beat", "flower"):
         if _enabled(values, name, False):
-            pod = pod_scheduling(_own_or_global(values, name))
-            out.append(
-                Workload(
-                    name,
-                    name,
-                    "core",
-                    core,
-                    pod,
-                    requests=_requests(values, name),
-                    replicas=_replicas(values, name),
-                )
-            )
+            out.append(_core_deployment(values, name, name))
     if _section(values, "externalServices", "postgresql").get("pgbouncer"):
         pod = pod_scheduling(_own_or_global(values, "pgbouncer"))
         out.append(Workload("pgbouncer", "pgbouncer", "core", core, pod))
@@ -429,35 +437,17 @@ def _v2_workloads(plan: Plan, values: dict) -> list[Workload]:
         pod = pod_scheduling(_section(values, "metrics"))
         out.append(Workload("metrics", "metrics exporter", "core", core, pod))
     # The agent's scheduling is POLYAXON_AGENT_DEFAULT_SCHEDULING: in CE only cleaner jobs read it.
-    out.append(
-        Workload(
-            "cleaner",
-            "cleaner jobs and clean-runs hook",
-            "job",
-            core,
-            pod_scheduling(_own_or_global(values, "agent")),
-        )
-    )
+    pod = pod_scheduling(_own_or_global(values, "agent"))
+    out.append(Workload("cleaner", "cleaner jobs and clean-runs hook", "job", core, pod))
     if _enabled(values, "postgresql", True):
-        pod = pod_scheduling(_section(values, "postgresql", "primary"))
-        out.append(Workload("postgresql", "PostgreSQL (in-cluster)", "dependency", "database", pod))
+        primary = _section(values, "postgresql", "primary")
+        out.append(_dependency("postgresql", "PostgreSQL (in-cluster)", "database", primary))
     if _enabled(values, "redis", False):
-        for part in ("master", "replica"):
-            pod = pod_scheduling(_section(values, "redis", part))
-            out.append(
-                Workload(f"redis-{part}", f"Redis {part}", "dependency", "components.redis", pod)
-            )
+        out += _redis(values, ("master", "replica"))
     if _enabled(values, "rabbitmq", False):
-        out.append(
-            Workload(
-                "rabbitmq",
-                "RabbitMQ",
-                "dependency",
-                "components.rabbitmq",
-                pod_scheduling(_section(values, "rabbitmq")),
-                requests=_requests(values, "rabbitmq"),
-            )
-        )
+        requests = _requests(values, "rabbitmq")
+        spec = _section(values, "rabbitmq")
+        out.append(_dependency("rabbitmq", "RabbitMQ", "components.rabbitmq", spec, requests))
     presets = to_presets(plan)
     by_class = {}
     for name in WORKLOAD_CLASSES:
@@ -469,30 +459,19 @@ def _v2_workloads(plan: Plan, values: dict) -> list[Workload]:
 
 def _v06_workloads(plan: Plan, values: dict) -> list[Workload]:
     core = "scheduling.core"
-    out = [
-        Workload(
-            "core",
-            "core (api, scheduler, hpsearch, events, beat, monitors, hooks)",
-            "core",
-            core,
-            pod_scheduling(values),
-        )
-    ]
+    title = "core (api, scheduler, hpsearch, events, beat, monitors, hooks)"
+    out = [Workload("core", title, "core", core, pod_scheduling(values))]
     if _enabled(values, "postgresql", True):
-        pod = pod_scheduling(_section(values, "postgresql", "master"))
-        out.append(Workload("postgresql", "PostgreSQL (in-cluster)", "dependency", "database", pod))
+        master = _section(values, "postgresql", "master")
+        out.append(_dependency("postgresql", "PostgreSQL (in-cluster)", "database", master))
     if _enabled(values, "redis", True):
-        for part in ("master", "slave"):
-            pod = pod_scheduling(_section(values, "redis", part))
-            out.append(
-                Workload(f"redis-{part}", f"Redis {part}", "dependency", "components.redis", pod)
-            )
+        out += _redis(values, ("master", "slave"))
     if _enabled(values, "rabbitmq-ha", True):
-        pod = pod_scheduling(_section(values, "rabbitmq-ha"))
-        out.append(Workload("rabbitmq", "RabbitMQ", "dependency", "components.rabbitmq", pod))
+        spec = _section(values, "rabbitmq-ha")
+        out.append(_dependency("rabbitmq", "RabbitMQ", "components.rabbitmq", spec))
     if _enabled(values, "docker-registry", True):
-        pod = pod_scheduling(_section(values, "docker-registry"))
-        out.append(Workload("docker-registry", "docker registry", "dependency", core, pod))
+        spec = _section(values, "docker-registry")
+        out.append(_dependency("docker-registry", "docker registry", core, spec))
     # 0.6 schedules runs from the UI settings the runbook fills from each class's pool.
     by_class = {}
     for name, pool in workload_pools(plan).items():
