@@ -22,6 +22,7 @@ here: they depend on what else runs on the nodes.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .checks import INFO, SEVERITIES, WARNING, Finding, check
@@ -496,9 +497,6 @@ class Placement:
         """The nodes the workload can land on."""
         return tuple(n for n, f in zip(self.nodes, self.fits[key], strict=True) if f.ok)
 
-    def _landing_indices(self, key: str) -> list[int]:
-        return [i for i, f in enumerate(self.fits[key]) if f.ok]
-
     def rows(self) -> list[tuple[Node, tuple[Fit, ...]]]:
         """The grid: one row per node, one Fit per workload (in `workloads` order)."""
         columns = [self.fits[w.key] for w in self.workloads]
@@ -572,12 +570,7 @@ def why_nowhere(placement: Placement, workload: Workload) -> str:
         if not any(r.kind in ("label", "affinity") for r in f.reasons)
     ]
     if not parts and not selected:
-        with_labels = [
-            n
-            for n, f in zip(placement.nodes, fits, strict=True)
-            if not any(r.kind == "label" for r in f.reasons)
-        ]
-        if with_labels:
+        if any(all(r.kind != "label" for r in f.reasons) for f in fits):
             parts.append("its required node affinity matches none of the nodes with its labels")
         else:
             parts.append("no node has all of its labels together")
@@ -596,114 +589,75 @@ def why_nowhere(placement: Placement, workload: Workload) -> str:
     return "; ".join(parts) or "no node takes it"
 
 
-def _fix_for(plan: Plan, workload: Workload) -> str:
-    labels = " ".join(f"{k}={v}" for k, v in workload.scheduling.node_selector)
-    if workload.role == "runs":
-        return (
-            f" Label the nodes meant for these runs ({labels or 'see the pool'}) with `kubectl "
-            "label nodes`, give the pool the labels its nodes have, or add tolerations for their "
-            "taints. A pool that autoscales from zero has no nodes yet: then this is expected."
-        )
-    return (
-        f" Label the core nodes ({labels or 'see the core pool'}; the runbook's node step does "
-        "it), uncordon them, or change the core pool's labels and tolerations to match the nodes."
-    )
-
-
 def placement_findings(plan: Plan, placement: Placement) -> list[Finding]:
     """Findings about the plan on these nodes (codes are stable; messages say how to fix)."""
-    out: list[Finding] = []
-    nodes = placement.nodes
     # workload key -> indices of the nodes it can land on
-    landing = {w.key: placement._landing_indices(w.key) for w in placement.workloads}
+    landing = {
+        w.key: [i for i, f in enumerate(placement.fits[w.key]) if f.ok] for w in placement.workloads
+    }
+    core = sorted({i for w in placement.workloads if w.role == "core" for i in landing[w.key]})
+    return [
+        *_lands_nowhere(placement, landing),
+        *_core_spread([placement.nodes[i] for i in core]),
+        *_core_untainted(plan, placement, core),
+        *_runs_where(placement, landing, set(core)),
+        *_unused(placement, landing),
+        *_capacity(placement, landing),
+    ]
+
+
+def _lands_nowhere(placement: Placement, landing: dict) -> Iterator[Finding]:
     for w in placement.workloads:
         if landing[w.key]:
             continue
         why = why_nowhere(placement, w)
+        labels = " ".join(f"{k}={v}" for k, v in w.scheduling.node_selector)
         if w.role == "runs":
-            out.append(
-                Finding(
-                    WARNING,
-                    "class_lands_nowhere",
-                    w.path,
-                    f"{w.title} can land on no node: {why}." + _fix_for(plan, w),
-                )
+            yield Finding(
+                WARNING,
+                "class_lands_nowhere",
+                w.path,
+                f"{w.title} can land on no node: {why}. Label the nodes meant for these runs "
+                f"({labels or 'see the pool'}) with `kubectl label nodes`, give the pool the "
+                "labels its nodes have, or add tolerations for their taints. A pool that "
+                "autoscales from zero has no nodes yet: then this is expected.",
             )
         else:
-            out.append(
-                Finding(
-                    WARNING,
-                    "component_lands_nowhere",
-                    w.path,
-                    f"{w.title} can land on no node, so its pods stay Pending: {why}."
-                    + _fix_for(plan, w),
-                )
-            )
-    core = sorted({i for w in placement.workloads if w.role == "core" for i in landing[w.key]})
-    core_nodes = [nodes[i] for i in core]
-    out += _core_spread(core_nodes)
-    out += _core_untainted(plan, placement, core)
-    core_set = set(core)
-    for w in placement.workloads:
-        if w.role != "runs" or not landing[w.key]:
-            continue
-        shared = [nodes[i].name for i in landing[w.key] if i in core_set]
-        if shared:
-            out.append(
-                Finding(
-                    WARNING,
-                    "class_on_core_nodes",
-                    w.path,
-                    f"{w.title} can land on the core nodes {_names(shared)}: give the pool a label "
-                    "the core nodes do not have, and taint the core nodes.",
-                )
-            )
-        if w.gpu and not any(nodes[i].gpus for i in landing[w.key]):
-            out.append(
-                Finding(
-                    WARNING,
-                    "class_gpu_missing",
-                    w.path,
-                    f"{w.title}: the pool's labels or tolerations name GPUs, but none of the nodes "
-                    f"it can land on ({_names(nodes[i].name for i in landing[w.key])}) has "
-                    "allocatable nvidia.com/gpu or amd.com/gpu. Point the pool at the GPU nodes, "
-                    "or install the GPU device plugin there.",
-                )
-            )
-    out += _unused(placement, landing)
-    out += _capacity(placement, landing)
-    return out
-
-
-def _core_spread(core_nodes: list[Node]) -> list[Finding]:
-    if len(core_nodes) == 1:
-        return [
-            Finding(
+            yield Finding(
                 WARNING,
-                "core_single_node",
-                "scheduling.core",
-                f"The core components can only land on {core_nodes[0].name}: when it goes down or "
-                "is drained, Polyaxon stops. Label at least two more nodes for the core pool.",
+                "component_lands_nowhere",
+                w.path,
+                f"{w.title} can land on no node, so its pods stay Pending: {why}. Label the core "
+                f"nodes ({labels or 'see the core pool'}; the runbook's node step does it), "
+                "uncordon them, or change the core pool's labels and tolerations to match the "
+                "nodes.",
             )
-        ]
+
+
+def _core_spread(core_nodes: list[Node]) -> Iterator[Finding]:
     zones = {n.zone for n in core_nodes}
-    if len(core_nodes) > 1 and len(zones) == 1 and "" not in zones:
-        return [
-            Finding(
-                WARNING,
-                "core_single_zone",
-                "scheduling.core",
-                f"Every node the core components can land on is in the zone {zones.pop()}: a zone "
-                "outage stops Polyaxon. Add core nodes in a second zone.",
-            )
-        ]
-    return []
+    if len(core_nodes) == 1:
+        yield Finding(
+            WARNING,
+            "core_single_node",
+            "scheduling.core",
+            f"The core components can only land on {core_nodes[0].name}: when it goes down or "
+            "is drained, Polyaxon stops. Label at least two more nodes for the core pool.",
+        )
+    elif len(core_nodes) > 1 and len(zones) == 1 and "" not in zones:
+        yield Finding(
+            WARNING,
+            "core_single_zone",
+            "scheduling.core",
+            f"Every node the core components can land on is in the zone {zones.pop()}: a zone "
+            "outage stops Polyaxon. Add core nodes in a second zone.",
+        )
 
 
-def _core_untainted(plan: Plan, placement: Placement, core: list[int]) -> list[Finding]:
+def _core_untainted(plan: Plan, placement: Placement, core: list[int]) -> Iterator[Finding]:
     open_nodes = [placement.nodes[i].name for i in core if placement.bare[i].ok]
     if not open_nodes:
-        return []
+        return
     runs = (
         "Runs without scheduling settings (none in the UI settings or the polyaxonfile)"
         if plan.target == "v0.6"
@@ -715,31 +669,53 @@ def _core_untainted(plan: Plan, placement: Placement, core: list[int]) -> list[F
         if taint
         else "turn on the core pool's taint and apply it with kubectl taint"
     )
-    return [
-        Finding(
-            WARNING,
-            "core_nodes_untainted",
-            "scheduling.core.taint",
-            f"{runs} can land on the core nodes {_names(open_nodes)}: they carry no NoSchedule "
-            f"taint. Taint them ({how}).",
-        )
-    ]
+    yield Finding(
+        WARNING,
+        "core_nodes_untainted",
+        "scheduling.core.taint",
+        f"{runs} can land on the core nodes {_names(open_nodes)}: they carry no NoSchedule "
+        f"taint. Taint them ({how}).",
+    )
 
 
-def _unused(placement: Placement, landing: dict) -> list[Finding]:
-    used = {i for indices in landing.values() for i in indices}
-    used |= {i for i, f in enumerate(placement.bare) if f.ok}
-    out = []
+def _runs_where(placement: Placement, landing: dict, core: set[int]) -> Iterator[Finding]:
+    """Runs that can land on core nodes, or only on nodes without GPUs when they want GPUs."""
+    nodes = placement.nodes
+    for w in placement.workloads:
+        if w.role != "runs" or not landing[w.key]:
+            continue
+        shared = [nodes[i].name for i in landing[w.key] if i in core]
+        if shared:
+            yield Finding(
+                WARNING,
+                "class_on_core_nodes",
+                w.path,
+                f"{w.title} can land on the core nodes {_names(shared)}: give the pool a label "
+                "the core nodes do not have, and taint the core nodes.",
+            )
+        if w.gpu and not any(nodes[i].gpus for i in landing[w.key]):
+            yield Finding(
+                WARNING,
+                "class_gpu_missing",
+                w.path,
+                f"{w.title}: the pool's labels or tolerations name GPUs, but none of the nodes "
+                f"it can land on ({_names(nodes[i].name for i in landing[w.key])}) has "
+                "allocatable nvidia.com/gpu or amd.com/gpu. Point the pool at the GPU nodes, "
+                "or install the GPU device plugin there.",
+            )
+
+
+def _unused(placement: Placement, landing: dict) -> Iterator[Finding]:
     down = [n.name for n in placement.nodes if n.unschedulable or not n.is_ready]
     if down:
-        out.append(
-            Finding(
-                INFO,
-                "nodes_unavailable",
-                "nodes",
-                f"Cordoned or not Ready, so no new pod lands there: {_names(down)}.",
-            )
+        yield Finding(
+            INFO,
+            "nodes_unavailable",
+            "nodes",
+            f"Cordoned or not Ready, so no new pod lands there: {_names(down)}.",
         )
+    used = {i for indices in landing.values() for i in indices}
+    used |= {i for i, f in enumerate(placement.bare) if f.ok}
     idle = [
         n
         for i, n in enumerate(placement.nodes)
@@ -747,21 +723,17 @@ def _unused(placement: Placement, landing: dict) -> list[Finding]:
     ]
     if idle:
         taints = sorted({taint_text(t) for n in idle for t in n.taints if t.effect in _BLOCKING})
-        out.append(
-            Finding(
-                INFO,
-                "nodes_unused",
-                "nodes",
-                f"Nothing in this plan can land on {_names(n.name for n in idle)} (tainted "
-                f"{_names(taints, 3)}). Point a pool at them with matching labels and "
-                "tolerations, or ignore this if they serve something else.",
-            )
+        yield Finding(
+            INFO,
+            "nodes_unused",
+            "nodes",
+            f"Nothing in this plan can land on {_names(n.name for n in idle)} (tainted "
+            f"{_names(taints, 3)}). Point a pool at them with matching labels and "
+            "tolerations, or ignore this if they serve something else.",
         )
-    return out
 
 
-def _capacity(placement: Placement, landing: dict) -> list[Finding]:
-    out = []
+def _capacity(placement: Placement, landing: dict) -> Iterator[Finding]:
     nodes = placement.nodes
     counted = [w for w in placement.workloads if w.requests and landing[w.key]]
     for w in counted:
@@ -773,38 +745,31 @@ def _capacity(placement: Placement, landing: dict) -> list[Finding]:
             and (nodes[i].memory_bytes is None or nodes[i].memory_bytes >= memory)
         ]
         if not roomy:
-            out.append(
-                Finding(
-                    WARNING,
-                    "component_too_big",
-                    w.path,
-                    f"{w.title} requests {cpu}m CPU and {memory // 2**20}Mi memory, more than the "
-                    "allocatable of every node it can land on: its pods stay Pending. Use larger "
-                    "nodes or lower its resources.requests.",
-                )
+            yield Finding(
+                WARNING,
+                "component_too_big",
+                w.path,
+                f"{w.title} requests {cpu}m CPU and {memory // 2**20}Mi memory, more than the "
+                "allocatable of every node it can land on: its pods stay Pending. Use larger "
+                "nodes or lower its resources.requests.",
             )
-    if not counted:
-        return out
     pool = [nodes[i] for i in sorted({i for w in counted for i in landing[w.key]})]
     if any(n.cpu_millis is None or n.memory_bytes is None for n in pool):
-        return out
+        return
     need_cpu = sum(w.requests[0] * w.replicas for w in counted)
     need_mem = sum(w.requests[1] * w.replicas for w in counted)
     have_cpu = sum(n.cpu_millis for n in pool)
     have_mem = sum(n.memory_bytes for n in pool)
     if need_cpu > have_cpu or need_mem > have_mem:
-        out.append(
-            Finding(
-                WARNING,
-                "core_capacity_low",
-                "scheduling.core",
-                f"The core components request {need_cpu}m CPU and {need_mem // 2**20}Mi memory "
-                f"(the chart's defaults), but their nodes have {have_cpu}m and "
-                f"{have_mem // 2**20}Mi allocatable in all, before system pods. Add core nodes or "
-                "use larger ones.",
-            )
+        yield Finding(
+            WARNING,
+            "core_capacity_low",
+            "scheduling.core",
+            f"The core components request {need_cpu}m CPU and {need_mem // 2**20}Mi memory "
+            f"(the chart's defaults), but their nodes have {have_cpu}m and "
+            f"{have_mem // 2**20}Mi allocatable in all, before system pods. Add core nodes or "
+            "use larger ones.",
         )
-    return out
 
 
 def check_nodes(plan: Plan, inventory: Inventory) -> list[Finding]:
@@ -956,4 +921,4 @@ def nowhere(placement: Placement) -> list[tuple[Workload, str]]:
 
 def columns(placement: Placement) -> list[tuple[Workload, int]]:
     """Each workload of the grid with the number of nodes it can land on."""
-    return [(w, len(placement._landing_indices(w.key))) for w in placement.workloads]
+    return [(w, len(placement.landing(w.key))) for w in placement.workloads]
