@@ -802,14 +802,12 @@ def pool_nodes(plan: Plan, inventory: Inventory) -> list[PoolNodes]:
     """The core pool, then each distinct workload pool with labels: the nodes that already have
     its labels, which of them still need its taint, and which have only some of the labels."""
     pools: dict[Pool, list[str]] = {}
-    paths: dict[Pool, str] = {}
     for name, pool in workload_pools(plan).items():
         if pool.labels and pool != plan.scheduling.core:
             pools.setdefault(pool, []).append(name)
-            paths.setdefault(pool, _class_path(plan, name))
     out = [_pool_nodes(plan.scheduling.core, "scheduling.core", (), inventory)]
     for pool, names in pools.items():
-        out.append(_pool_nodes(pool, paths[pool], tuple(names), inventory))
+        out.append(_pool_nodes(pool, _class_path(plan, names[0]), tuple(names), inventory))
     return out
 
 
