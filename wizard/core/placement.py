@@ -328,15 +328,14 @@ def _section(values: dict, *path: str) -> dict:
 
 
 def _enabled(values: dict, name: str, default: bool) -> bool:
-    flag = _section(values, name).get("enabled", default)
-    return bool(flag)
+    return bool(_section(values, name).get("enabled", default))
 
 
 def _requests(values: dict, name: str) -> tuple[int, int] | None:
-    default = CHART_REQUESTS_V2.get(name)
+    default_cpu, default_memory = CHART_REQUESTS_V2.get(name, (None, None))
     requests = _section(values, name, "resources", "requests")
-    cpu = requests.get("cpu", default[0] if default else None)
-    memory = requests.get("memory", default[1] if default else None)
+    cpu = requests.get("cpu", default_cpu)
+    memory = requests.get("memory", default_memory)
     if cpu is None or memory is None:
         return None
     try:
