@@ -196,15 +196,13 @@ def taint_text(taint: Taint) -> str:
 
 def fit(pod: PodScheduling, node: Node) -> Fit:
     """Whether the pod can be scheduled on the node, and every rule that stops it."""
-    reasons: list[Reason] = []
-    hard = False
-    for key, value in pod.node_selector:
-        if node.labels.get(key) != value:
-            reasons.append(Reason("label", f"{key}={value}"))
-            hard = True
+    reasons = [
+        Reason("label", f"{key}={value}")
+        for key, value in pod.node_selector
+        if node.labels.get(key) != value
+    ]
     if not affinity_matches(pod.required_terms, node):
         reasons.append(Reason("affinity", "required node affinity"))
-        hard = True
     for taint in node_taints(node):
         if any(tolerates(tol, taint) for tol in pod.tolerations):
             continue
@@ -215,12 +213,10 @@ def fit(pod: PodScheduling, node: Node) -> Fit:
         elif taint.effect in _BLOCKING:
             reason = Reason("taint", taint_text(taint))
         else:
-            reasons.append(Reason("avoid", taint_text(taint)))
-            continue
-        hard = True
+            reason = Reason("avoid", taint_text(taint))
         if reason not in reasons:  # a not-Ready node has both a NoSchedule and a NoExecute taint
             reasons.append(reason)
-    return Fit(not hard, tuple(reasons))
+    return Fit(all(r.kind == "avoid" for r in reasons), tuple(reasons))
 
 
 # --- what the plan deploys ---------------------------------------------------------------------
