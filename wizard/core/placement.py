@@ -823,13 +823,13 @@ def _pool_nodes(pool: Pool, path: str, classes: tuple, inventory: Inventory) -> 
     )
 
 
-def summary_lines(placement: Placement, limit: int = 5) -> list[str]:
+def summary_lines(placement: Placement) -> list[str]:
     """One line per workload: how many nodes it can land on, and which (for the CLI)."""
     lines = []
     for w in placement.workloads:
         names = [n.name for n in placement.landing(w.key)]
         where = f"{len(names)} node{'s' if len(names) != 1 else ''}"
-        lines.append(f"{w.title}: {where}" + (f" ({_names(names, limit)})" if names else ""))
+        lines.append(f"{w.title}: {where}" + (f" ({_names(names)})" if names else ""))
     return lines
 
 
