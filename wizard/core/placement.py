@@ -524,7 +524,7 @@ def place(plan: Plan, inventory: Inventory) -> Placement:
             result = fit(pod, first)
             for i in indices:
                 column[i] = result
-    fits = {w.key: tuple(col) for w, col in zip(found, columns, strict=False)}
+    fits = {w.key: tuple(col) for w, col in zip(found, columns[:-1], strict=True)}
     return Placement(nodes, found, fits, tuple(columns[-1]))
 
 
@@ -775,9 +775,8 @@ def check_nodes(plan: Plan, inventory: Inventory) -> list[Finding]:
 def check_with_nodes(plan: Plan, inventory: Inventory) -> tuple[list[Finding], Placement]:
     """`check(plan)` plus the placement findings, errors first; and the placement (for a grid)."""
     where = place(plan, inventory)
-    order = {s: i for i, s in enumerate(SEVERITIES)}
     findings = check(plan) + placement_findings(plan, where)
-    return sorted(findings, key=lambda f: order[f.severity]), where
+    return sorted(findings, key=lambda f: SEVERITIES.index(f.severity)), where
 
 
 @dataclass(frozen=True)
