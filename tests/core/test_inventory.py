@@ -130,7 +130,7 @@ def test_amd_and_nvidia_gpus_are_counted_together():
 
 
 def test_a_single_node_document_is_an_inventory_of_one():
-    assert parse(node_doc("solo")).names() == ("solo",)
+    assert [n.name for n in parse(node_doc("solo")).nodes] == ["solo"]
 
 
 def test_yaml_output_is_read_like_json():
@@ -254,7 +254,7 @@ def test_more_nodes_than_the_node_cap_are_refused(monkeypatch):
 
 def test_the_api_form_reads_an_already_parsed_document():
     inv = inventory.from_document(node_list(node_doc("x")))
-    assert inv.names() == ("x",)
+    assert [n.name for n in inv.nodes] == ["x"]
 
 
 def test_from_document_refuses_a_non_object():

@@ -13,6 +13,7 @@ An inventory is input for one check or render: it is never part of a plan and ne
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -71,9 +72,6 @@ class Node:
 class Inventory:
     nodes: tuple[Node, ...]
 
-    def names(self) -> tuple[str, ...]:
-        return tuple(n.name for n in self.nodes)
-
 
 def to_document(inventory: Inventory) -> dict:
     """The inventory as a trimmed `kubectl get nodes -o json` document that `from_document`
@@ -122,8 +120,9 @@ _DECIMAL = {
     "M": 10**6,
     "G": 10**9,
     "T": 10**12,
+    "P": 10**15,
+    "E": 10**18,
 }
-_DECIMAL |= {"P": 10**15, "E": 10**18}
 
 
 def parse_quantity(text: object) -> Fraction:
@@ -151,22 +150,18 @@ def parse_quantity(text: object) -> Fraction:
     return number
 
 
-def _ceil(value: Fraction) -> int:
-    return -(-value.numerator // value.denominator)
-
-
 def cpu_millis(text: object) -> int:
     """CPU in millicores, rounded up as Kubernetes rounds a request ("0.1" -> 100, "2" -> 2000)."""
-    return _ceil(parse_quantity(text) * 1000)
+    return math.ceil(parse_quantity(text) * 1000)
 
 
 def memory_bytes(text: object) -> int:
     """Memory in bytes, rounded up ("16Gi", "16000Mi", "1e9", "1G")."""
-    return _ceil(parse_quantity(text))
+    return math.ceil(parse_quantity(text))
 
 
 def _count(text: object) -> int:
-    return _ceil(parse_quantity(text))
+    return math.ceil(parse_quantity(text))
 
 
 # --- parsing ------------------------------------------------------------------------------------
@@ -317,7 +312,7 @@ def _taints(value: object, path: str) -> tuple[Taint, ...]:
         key = _text(taint.get("key"), f"{at}.key", "the taint key")
         if not key:
             raise InventoryError("a taint needs a key", f"{at}.key")
-        taint_value = taint.get("value", "")
+        taint_value = taint.get("value")
         taint_value = "" if taint_value is None else _text(taint_value, f"{at}.value", "the value")
         effect = taint.get("effect")
         if effect not in TAINT_EFFECTS:

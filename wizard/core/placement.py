@@ -22,6 +22,7 @@ here: they depend on what else runs on the nodes.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .checks import INFO, SEVERITIES, WARNING, Finding, check
@@ -102,10 +103,6 @@ def tolerates(tol: Toleration, taint: Taint) -> bool:
     return False
 
 
-def _tolerated(tolerations: tuple[Toleration, ...], taint: Taint) -> bool:
-    return any(tolerates(tol, taint) for tol in tolerations)
-
-
 def _integer(text: str) -> int | None:
     try:
         return int(text, 10)
@@ -140,14 +137,11 @@ def term_matches(term: Term, node: Node) -> bool:
     supports only metadata.name."""
     if not term.expressions and not term.fields:
         return False
-    for req in term.expressions:
-        if not requirement_matches(req, node.labels.get(req.key)):
-            return False
-    for req in term.fields:
-        value = node.name if req.key == "metadata.name" else None
-        if req.key != "metadata.name" or not requirement_matches(req, value):
-            return False
-    return True
+    labels_hold = all(requirement_matches(r, node.labels.get(r.key)) for r in term.expressions)
+    fields_hold = all(
+        r.key == "metadata.name" and requirement_matches(r, node.name) for r in term.fields
+    )
+    return labels_hold and fields_hold
 
 
 def affinity_matches(terms: tuple[Term, ...] | None, node: Node) -> bool:
@@ -166,7 +160,7 @@ def node_taints(node: Node) -> tuple[Taint, ...]:
         key = NOT_READY if node.ready == "False" else UNREACHABLE
         if (key, "NoSchedule") not in have:
             extra.append(Taint(key, "", "NoSchedule"))
-    return node.taints + tuple(extra) if extra else node.taints
+    return node.taints + tuple(extra)
 
 
 # --- one pod on one node ----------------------------------------------------------------------
@@ -192,9 +186,6 @@ class Fit:
         return self.ok and bool(self.reasons)
 
 
-_FITS = Fit(True)
-
-
 def taint_text(taint: Taint) -> str:
     return (
         f"{taint.key}={taint.value}:{taint.effect}"
@@ -205,22 +196,15 @@ def taint_text(taint: Taint) -> str:
 
 def fit(pod: PodScheduling, node: Node) -> Fit:
     """Whether the pod can be scheduled on the node, and every rule that stops it."""
-    return _fit(pod, node, node_taints(node))
-
-
-def _fit(pod: PodScheduling, node: Node, taints: tuple[Taint, ...]) -> Fit:
-    reasons: list[Reason] = []
-    labels = node.labels
-    hard = False
-    for key, value in pod.node_selector:
-        if labels.get(key) != value:
-            reasons.append(Reason("label", f"{key}={value}"))
-            hard = True
-    if pod.required_terms is not None and not affinity_matches(pod.required_terms, node):
+    reasons = [
+        Reason("label", f"{key}={value}")
+        for key, value in pod.node_selector
+        if node.labels.get(key) != value
+    ]
+    if not affinity_matches(pod.required_terms, node):
         reasons.append(Reason("affinity", "required node affinity"))
-        hard = True
-    for taint in taints:
-        if _tolerated(pod.tolerations, taint):
+    for taint in node_taints(node):
+        if any(tolerates(tol, taint) for tol in pod.tolerations):
             continue
         if taint.key == UNSCHEDULABLE:
             reason = Reason("cordoned", "cordoned (unschedulable)")
@@ -229,14 +213,10 @@ def _fit(pod: PodScheduling, node: Node, taints: tuple[Taint, ...]) -> Fit:
         elif taint.effect in _BLOCKING:
             reason = Reason("taint", taint_text(taint))
         else:
-            reasons.append(Reason("avoid", taint_text(taint)))
-            continue
-        hard = True
+            reason = Reason("avoid", taint_text(taint))
         if reason not in reasons:  # a not-Ready node has both a NoSchedule and a NoExecute taint
             reasons.append(reason)
-    if not reasons:
-        return _FITS
-    return Fit(not hard, tuple(reasons))
+    return Fit(all(r.kind == "avoid" for r in reasons), tuple(reasons))
 
 
 # --- what the plan deploys ---------------------------------------------------------------------
@@ -274,20 +254,16 @@ def _selector(value: object) -> tuple[tuple[str, str], ...]:
 def _tolerations(value: object) -> tuple[Toleration, ...]:
     if not isinstance(value, list):
         return ()
-    out = []
-    for tol in value:
-        if isinstance(tol, Toleration):
-            out.append(tol)
-        elif isinstance(tol, dict):
-            out.append(
-                Toleration(
-                    key=_text(tol.get("key")),
-                    operator=_text(tol.get("operator")) or "Equal",
-                    value=_text(tol.get("value")),
-                    effect=_text(tol.get("effect")),
-                )
-            )
-    return tuple(out)
+    return tuple(
+        Toleration(
+            key=_text(tol.get("key")),
+            operator=_text(tol.get("operator")) or "Equal",
+            value=_text(tol.get("value")),
+            effect=_text(tol.get("effect")),
+        )
+        for tol in value
+        if isinstance(tol, dict)
+    )
 
 
 def _requirements(value: object) -> tuple[Requirement, ...]:
@@ -348,15 +324,14 @@ def _section(values: dict, *path: str) -> dict:
 
 
 def _enabled(values: dict, name: str, default: bool) -> bool:
-    flag = _section(values, name).get("enabled", default)
-    return bool(flag)
+    return bool(_section(values, name).get("enabled", default))
 
 
 def _requests(values: dict, name: str) -> tuple[int, int] | None:
-    default = CHART_REQUESTS_V2.get(name)
+    default_cpu, default_memory = CHART_REQUESTS_V2.get(name, (None, None))
     requests = _section(values, name, "resources", "requests")
-    cpu = requests.get("cpu", default[0] if default else None)
-    memory = requests.get("memory", default[1] if default else None)
+    cpu = requests.get("cpu", default_cpu)
+    memory = requests.get("memory", default_memory)
     if cpu is None or memory is None:
         return None
     try:
@@ -412,37 +387,45 @@ def workloads(plan: Plan) -> tuple[Workload, ...]:
     return tuple(_v2_workloads(plan, values))
 
 
+def _core_deployment(values: dict, name: str, title: str, replicas: bool = True) -> Workload:
+    """A v2 core deployment: its own scheduling keys or the global ones, and its requests;
+    `replicas=False` for a template that fixes `replicas: 1`."""
+    return Workload(
+        name,
+        title,
+        "core",
+        "scheduling.core",
+        pod_scheduling(_own_or_global(values, name)),
+        requests=_requests(values, name),
+        replicas=_replicas(values, name) if replicas else 1,
+    )
+
+
+def _dependency(
+    key: str, title: str, path: str, spec: dict, requests: tuple[int, int] | None = None
+) -> Workload:
+    """An in-cluster database, cache or broker: a subchart, which reads only its own keys."""
+    return Workload(key, title, "dependency", path, pod_scheduling(spec), requests=requests)
+
+
+def _redis(values: dict, parts: tuple[str, ...]) -> list[Workload]:
+    """The Redis subchart's pods (v2: master and replica; 0.6: master and slave)."""
+    out = []
+    for part in parts:
+        spec = _section(values, "redis", part)
+        out.append(_dependency(f"redis-{part}", f"Redis {part}", "components.redis", spec))
+    return out
+
+
 def _v2_workloads(plan: Plan, values: dict) -> list[Workload]:
     core = "scheduling.core"
-    out = [
-        Workload(
-            "gateway",
-            "gateway (API)",
-            "core",
-            core,
-            pod_scheduling(_own_or_global(values, "gateway")),
-            requests=_requests(values, "gateway"),
-            replicas=_replicas(values, "gateway"),
-        )
-    ]
+    out = [_core_deployment(values, "gateway", "gateway (API)")]
     for name in ("agent", "operator"):
         if _enabled(values, name, True):
-            pod = pod_scheduling(_own_or_global(values, name))
-            out.append(Workload(name, name, "core", core, pod, requests=_requests(values, name)))
+            out.append(_core_deployment(values, name, name, replicas=False))
     for name in ("scheduler", "compiler", "worker", "beat", "flower"):
         if _enabled(values, name, False):
-            pod = pod_scheduling(_own_or_global(values, name))
-            out.append(
-                Workload(
-                    name,
-                    name,
-                    "core",
-                    core,
-                    pod,
-                    requests=_requests(values, name),
-                    replicas=_replicas(values, name),
-                )
-            )
+            out.append(_core_deployment(values, name, name))
     if _section(values, "externalServices", "postgresql").get("pgbouncer"):
         pod = pod_scheduling(_own_or_global(values, "pgbouncer"))
         out.append(Workload("pgbouncer", "pgbouncer", "core", core, pod))
@@ -450,35 +433,17 @@ def _v2_workloads(plan: Plan, values: dict) -> list[Workload]:
         pod = pod_scheduling(_section(values, "metrics"))
         out.append(Workload("metrics", "metrics exporter", "core", core, pod))
     # The agent's scheduling is POLYAXON_AGENT_DEFAULT_SCHEDULING: in CE only cleaner jobs read it.
-    out.append(
-        Workload(
-            "cleaner",
-            "cleaner jobs and clean-runs hook",
-            "job",
-            core,
-            pod_scheduling(_own_or_global(values, "agent")),
-        )
-    )
+    pod = pod_scheduling(_own_or_global(values, "agent"))
+    out.append(Workload("cleaner", "cleaner jobs and clean-runs hook", "job", core, pod))
     if _enabled(values, "postgresql", True):
-        pod = pod_scheduling(_section(values, "postgresql", "primary"))
-        out.append(Workload("postgresql", "PostgreSQL (in-cluster)", "dependency", "database", pod))
+        primary = _section(values, "postgresql", "primary")
+        out.append(_dependency("postgresql", "PostgreSQL (in-cluster)", "database", primary))
     if _enabled(values, "redis", False):
-        for part in ("master", "replica"):
-            pod = pod_scheduling(_section(values, "redis", part))
-            out.append(
-                Workload(f"redis-{part}", f"Redis {part}", "dependency", "components.redis", pod)
-            )
+        out += _redis(values, ("master", "replica"))
     if _enabled(values, "rabbitmq", False):
-        out.append(
-            Workload(
-                "rabbitmq",
-                "RabbitMQ",
-                "dependency",
-                "components.rabbitmq",
-                pod_scheduling(_section(values, "rabbitmq")),
-                requests=_requests(values, "rabbitmq"),
-            )
-        )
+        requests = _requests(values, "rabbitmq")
+        spec = _section(values, "rabbitmq")
+        out.append(_dependency("rabbitmq", "RabbitMQ", "components.rabbitmq", spec, requests))
     presets = to_presets(plan)
     by_class = {}
     for name in WORKLOAD_CLASSES:
@@ -490,30 +455,19 @@ def _v2_workloads(plan: Plan, values: dict) -> list[Workload]:
 
 def _v06_workloads(plan: Plan, values: dict) -> list[Workload]:
     core = "scheduling.core"
-    out = [
-        Workload(
-            "core",
-            "core (api, scheduler, hpsearch, events, beat, monitors, hooks)",
-            "core",
-            core,
-            pod_scheduling(values),
-        )
-    ]
+    title = "core (api, scheduler, hpsearch, events, beat, monitors, hooks)"
+    out = [Workload("core", title, "core", core, pod_scheduling(values))]
     if _enabled(values, "postgresql", True):
-        pod = pod_scheduling(_section(values, "postgresql", "master"))
-        out.append(Workload("postgresql", "PostgreSQL (in-cluster)", "dependency", "database", pod))
+        master = _section(values, "postgresql", "master")
+        out.append(_dependency("postgresql", "PostgreSQL (in-cluster)", "database", master))
     if _enabled(values, "redis", True):
-        for part in ("master", "slave"):
-            pod = pod_scheduling(_section(values, "redis", part))
-            out.append(
-                Workload(f"redis-{part}", f"Redis {part}", "dependency", "components.redis", pod)
-            )
+        out += _redis(values, ("master", "slave"))
     if _enabled(values, "rabbitmq-ha", True):
-        pod = pod_scheduling(_section(values, "rabbitmq-ha"))
-        out.append(Workload("rabbitmq", "RabbitMQ", "dependency", "components.rabbitmq", pod))
+        spec = _section(values, "rabbitmq-ha")
+        out.append(_dependency("rabbitmq", "RabbitMQ", "components.rabbitmq", spec))
     if _enabled(values, "docker-registry", True):
-        pod = pod_scheduling(_section(values, "docker-registry"))
-        out.append(Workload("docker-registry", "docker registry", "dependency", core, pod))
+        spec = _section(values, "docker-registry")
+        out.append(_dependency("docker-registry", "docker registry", core, spec))
     # 0.6 schedules runs from the UI settings the runbook fills from each class's pool.
     by_class = {}
     for name, pool in workload_pools(plan).items():
@@ -537,9 +491,6 @@ class Placement:
     def landing(self, key: str) -> tuple[Node, ...]:
         """The nodes the workload can land on."""
         return tuple(n for n, f in zip(self.nodes, self.fits[key], strict=True) if f.ok)
-
-    def _landing_indices(self, key: str) -> list[int]:
-        return [i for i, f in enumerate(self.fits[key]) if f.ok]
 
     def rows(self) -> list[tuple[Node, tuple[Fit, ...]]]:
         """The grid: one row per node, one Fit per workload (in `workloads` order)."""
@@ -566,15 +517,14 @@ def place(plan: Plan, inventory: Inventory) -> Placement:
             node.name if by_name else "",
         )
         shapes.setdefault(shape, []).append(i)
-    columns = [[_FITS] * len(nodes) for _ in pods]
+    columns = [[None] * len(nodes) for _ in pods]  # every node is in one shape: all filled
     for indices in shapes.values():
         first = nodes[indices[0]]
-        taints = node_taints(first)
         for column, pod in zip(columns, pods, strict=True):
-            result = _fit(pod, first, taints)
+            result = fit(pod, first)
             for i in indices:
                 column[i] = result
-    fits = {w.key: tuple(col) for w, col in zip(found, columns, strict=False)}
+    fits = {w.key: tuple(col) for w, col in zip(found, columns[:-1], strict=True)}
     return Placement(nodes, found, fits, tuple(columns[-1]))
 
 
@@ -615,12 +565,7 @@ def why_nowhere(placement: Placement, workload: Workload) -> str:
         if not any(r.kind in ("label", "affinity") for r in f.reasons)
     ]
     if not parts and not selected:
-        with_labels = [
-            n
-            for n, f in zip(placement.nodes, fits, strict=True)
-            if not any(r.kind == "label" for r in f.reasons)
-        ]
-        if with_labels:
+        if any(all(r.kind != "label" for r in f.reasons) for f in fits):
             parts.append("its required node affinity matches none of the nodes with its labels")
         else:
             parts.append("no node has all of its labels together")
@@ -639,114 +584,75 @@ def why_nowhere(placement: Placement, workload: Workload) -> str:
     return "; ".join(parts) or "no node takes it"
 
 
-def _fix_for(plan: Plan, workload: Workload) -> str:
-    labels = " ".join(f"{k}={v}" for k, v in workload.scheduling.node_selector)
-    if workload.role == "runs":
-        return (
-            f" Label the nodes meant for these runs ({labels or 'see the pool'}) with `kubectl "
-            "label nodes`, give the pool the labels its nodes have, or add tolerations for their "
-            "taints. A pool that autoscales from zero has no nodes yet: then this is expected."
-        )
-    return (
-        f" Label the core nodes ({labels or 'see the core pool'}; the runbook's node step does "
-        "it), uncordon them, or change the core pool's labels and tolerations to match the nodes."
-    )
-
-
 def placement_findings(plan: Plan, placement: Placement) -> list[Finding]:
     """Findings about the plan on these nodes (codes are stable; messages say how to fix)."""
-    out: list[Finding] = []
-    nodes = placement.nodes
     # workload key -> indices of the nodes it can land on
-    landing = {w.key: placement._landing_indices(w.key) for w in placement.workloads}
+    landing = {
+        w.key: [i for i, f in enumerate(placement.fits[w.key]) if f.ok] for w in placement.workloads
+    }
+    core = sorted({i for w in placement.workloads if w.role == "core" for i in landing[w.key]})
+    return [
+        *_lands_nowhere(placement, landing),
+        *_core_spread([placement.nodes[i] for i in core]),
+        *_core_untainted(plan, placement, core),
+        *_runs_where(placement, landing, set(core)),
+        *_unused(placement, landing),
+        *_capacity(placement, landing),
+    ]
+
+
+def _lands_nowhere(placement: Placement, landing: dict) -> Iterator[Finding]:
     for w in placement.workloads:
         if landing[w.key]:
             continue
         why = why_nowhere(placement, w)
+        labels = " ".join(f"{k}={v}" for k, v in w.scheduling.node_selector)
         if w.role == "runs":
-            out.append(
-                Finding(
-                    WARNING,
-                    "class_lands_nowhere",
-                    w.path,
-                    f"{w.title} can land on no node: {why}." + _fix_for(plan, w),
-                )
+            yield Finding(
+                WARNING,
+                "class_lands_nowhere",
+                w.path,
+                f"{w.title} can land on no node: {why}. Label the nodes meant for these runs "
+                f"({labels or 'see the pool'}) with `kubectl label nodes`, give the pool the "
+                "labels its nodes have, or add tolerations for their taints. A pool that "
+                "autoscales from zero has no nodes yet: then this is expected.",
             )
         else:
-            out.append(
-                Finding(
-                    WARNING,
-                    "component_lands_nowhere",
-                    w.path,
-                    f"{w.title} can land on no node, so its pods stay Pending: {why}."
-                    + _fix_for(plan, w),
-                )
-            )
-    core = sorted({i for w in placement.workloads if w.role == "core" for i in landing[w.key]})
-    core_nodes = [nodes[i] for i in core]
-    out += _core_spread(core_nodes)
-    out += _core_untainted(plan, placement, core)
-    core_set = set(core)
-    for w in placement.workloads:
-        if w.role != "runs" or not landing[w.key]:
-            continue
-        shared = [nodes[i].name for i in landing[w.key] if i in core_set]
-        if shared:
-            out.append(
-                Finding(
-                    WARNING,
-                    "class_on_core_nodes",
-                    w.path,
-                    f"{w.title} can land on the core nodes {_names(shared)}: give the pool a label "
-                    "the core nodes do not have, and taint the core nodes.",
-                )
-            )
-        if w.gpu and not any(nodes[i].gpus for i in landing[w.key]):
-            out.append(
-                Finding(
-                    WARNING,
-                    "class_gpu_missing",
-                    w.path,
-                    f"{w.title}: the pool's labels or tolerations name GPUs, but none of the nodes "
-                    f"it can land on ({_names(nodes[i].name for i in landing[w.key])}) has "
-                    "allocatable nvidia.com/gpu or amd.com/gpu. Point the pool at the GPU nodes, "
-                    "or install the GPU device plugin there.",
-                )
-            )
-    out += _unused(placement, landing)
-    out += _capacity(placement, landing)
-    return out
-
-
-def _core_spread(core_nodes: list[Node]) -> list[Finding]:
-    if len(core_nodes) == 1:
-        return [
-            Finding(
+            yield Finding(
                 WARNING,
-                "core_single_node",
-                "scheduling.core",
-                f"The core components can only land on {core_nodes[0].name}: when it goes down or "
-                "is drained, Polyaxon stops. Label at least two more nodes for the core pool.",
+                "component_lands_nowhere",
+                w.path,
+                f"{w.title} can land on no node, so its pods stay Pending: {why}. Label the core "
+                f"nodes ({labels or 'see the core pool'}; the runbook's node step does it), "
+                "uncordon them, or change the core pool's labels and tolerations to match the "
+                "nodes.",
             )
-        ]
+
+
+def _core_spread(core_nodes: list[Node]) -> Iterator[Finding]:
     zones = {n.zone for n in core_nodes}
-    if len(core_nodes) > 1 and len(zones) == 1 and "" not in zones:
-        return [
-            Finding(
-                WARNING,
-                "core_single_zone",
-                "scheduling.core",
-                f"Every node the core components can land on is in the zone {zones.pop()}: a zone "
-                "outage stops Polyaxon. Add core nodes in a second zone.",
-            )
-        ]
-    return []
+    if len(core_nodes) == 1:
+        yield Finding(
+            WARNING,
+            "core_single_node",
+            "scheduling.core",
+            f"The core components can only land on {core_nodes[0].name}: when it goes down or "
+            "is drained, Polyaxon stops. Label at least two more nodes for the core pool.",
+        )
+    elif len(core_nodes) > 1 and len(zones) == 1 and "" not in zones:
+        yield Finding(
+            WARNING,
+            "core_single_zone",
+            "scheduling.core",
+            f"Every node the core components can land on is in the zone {zones.pop()}: a zone "
+            "outage stops Polyaxon. Add core nodes in a second zone.",
+        )
 
 
-def _core_untainted(plan: Plan, placement: Placement, core: list[int]) -> list[Finding]:
+def _core_untainted(plan: Plan, placement: Placement, core: list[int]) -> Iterator[Finding]:
     open_nodes = [placement.nodes[i].name for i in core if placement.bare[i].ok]
     if not open_nodes:
-        return []
+        return
     runs = (
         "Runs without scheduling settings (none in the UI settings or the polyaxonfile)"
         if plan.target == "v0.6"
@@ -758,31 +664,53 @@ def _core_untainted(plan: Plan, placement: Placement, core: list[int]) -> list[F
         if taint
         else "turn on the core pool's taint and apply it with kubectl taint"
     )
-    return [
-        Finding(
-            WARNING,
-            "core_nodes_untainted",
-            "scheduling.core.taint",
-            f"{runs} can land on the core nodes {_names(open_nodes)}: they carry no NoSchedule "
-            f"taint. Taint them ({how}).",
-        )
-    ]
+    yield Finding(
+        WARNING,
+        "core_nodes_untainted",
+        "scheduling.core.taint",
+        f"{runs} can land on the core nodes {_names(open_nodes)}: they carry no NoSchedule "
+        f"taint. Taint them ({how}).",
+    )
 
 
-def _unused(placement: Placement, landing: dict) -> list[Finding]:
-    used = {i for indices in landing.values() for i in indices}
-    used |= {i for i, f in enumerate(placement.bare) if f.ok}
-    out = []
+def _runs_where(placement: Placement, landing: dict, core: set[int]) -> Iterator[Finding]:
+    """Runs that can land on core nodes, or only on nodes without GPUs when they want GPUs."""
+    nodes = placement.nodes
+    for w in placement.workloads:
+        if w.role != "runs" or not landing[w.key]:
+            continue
+        shared = [nodes[i].name for i in landing[w.key] if i in core]
+        if shared:
+            yield Finding(
+                WARNING,
+                "class_on_core_nodes",
+                w.path,
+                f"{w.title} can land on the core nodes {_names(shared)}: give the pool a label "
+                "the core nodes do not have, and taint the core nodes.",
+            )
+        if w.gpu and not any(nodes[i].gpus for i in landing[w.key]):
+            yield Finding(
+                WARNING,
+                "class_gpu_missing",
+                w.path,
+                f"{w.title}: the pool's labels or tolerations name GPUs, but none of the nodes "
+                f"it can land on ({_names(nodes[i].name for i in landing[w.key])}) has "
+                "allocatable nvidia.com/gpu or amd.com/gpu. Point the pool at the GPU nodes, "
+                "or install the GPU device plugin there.",
+            )
+
+
+def _unused(placement: Placement, landing: dict) -> Iterator[Finding]:
     down = [n.name for n in placement.nodes if n.unschedulable or not n.is_ready]
     if down:
-        out.append(
-            Finding(
-                INFO,
-                "nodes_unavailable",
-                "nodes",
-                f"Cordoned or not Ready, so no new pod lands there: {_names(down)}.",
-            )
+        yield Finding(
+            INFO,
+            "nodes_unavailable",
+            "nodes",
+            f"Cordoned or not Ready, so no new pod lands there: {_names(down)}.",
         )
+    used = {i for indices in landing.values() for i in indices}
+    used |= {i for i, f in enumerate(placement.bare) if f.ok}
     idle = [
         n
         for i, n in enumerate(placement.nodes)
@@ -790,21 +718,17 @@ def _unused(placement: Placement, landing: dict) -> list[Finding]:
     ]
     if idle:
         taints = sorted({taint_text(t) for n in idle for t in n.taints if t.effect in _BLOCKING})
-        out.append(
-            Finding(
-                INFO,
-                "nodes_unused",
-                "nodes",
-                f"Nothing in this plan can land on {_names(n.name for n in idle)} (tainted "
-                f"{_names(taints, 3)}). Point a pool at them with matching labels and "
-                "tolerations, or ignore this if they serve something else.",
-            )
+        yield Finding(
+            INFO,
+            "nodes_unused",
+            "nodes",
+            f"Nothing in this plan can land on {_names(n.name for n in idle)} (tainted "
+            f"{_names(taints, 3)}). Point a pool at them with matching labels and "
+            "tolerations, or ignore this if they serve something else.",
         )
-    return out
 
 
-def _capacity(placement: Placement, landing: dict) -> list[Finding]:
-    out = []
+def _capacity(placement: Placement, landing: dict) -> Iterator[Finding]:
     nodes = placement.nodes
     counted = [w for w in placement.workloads if w.requests and landing[w.key]]
     for w in counted:
@@ -816,38 +740,31 @@ def _capacity(placement: Placement, landing: dict) -> list[Finding]:
             and (nodes[i].memory_bytes is None or nodes[i].memory_bytes >= memory)
         ]
         if not roomy:
-            out.append(
-                Finding(
-                    WARNING,
-                    "component_too_big",
-                    w.path,
-                    f"{w.title} requests {cpu}m CPU and {memory // 2**20}Mi memory, more than the "
-                    "allocatable of every node it can land on: its pods stay Pending. Use larger "
-                    "nodes or lower its resources.requests.",
-                )
+            yield Finding(
+                WARNING,
+                "component_too_big",
+                w.path,
+                f"{w.title} requests {cpu}m CPU and {memory // 2**20}Mi memory, more than the "
+                "allocatable of every node it can land on: its pods stay Pending. Use larger "
+                "nodes or lower its resources.requests.",
             )
-    if not counted:
-        return out
     pool = [nodes[i] for i in sorted({i for w in counted for i in landing[w.key]})]
     if any(n.cpu_millis is None or n.memory_bytes is None for n in pool):
-        return out
+        return
     need_cpu = sum(w.requests[0] * w.replicas for w in counted)
     need_mem = sum(w.requests[1] * w.replicas for w in counted)
     have_cpu = sum(n.cpu_millis for n in pool)
     have_mem = sum(n.memory_bytes for n in pool)
     if need_cpu > have_cpu or need_mem > have_mem:
-        out.append(
-            Finding(
-                WARNING,
-                "core_capacity_low",
-                "scheduling.core",
-                f"The core components request {need_cpu}m CPU and {need_mem // 2**20}Mi memory "
-                f"(the chart's defaults), but their nodes have {have_cpu}m and "
-                f"{have_mem // 2**20}Mi allocatable in all, before system pods. Add core nodes or "
-                "use larger ones.",
-            )
+        yield Finding(
+            WARNING,
+            "core_capacity_low",
+            "scheduling.core",
+            f"The core components request {need_cpu}m CPU and {need_mem // 2**20}Mi memory "
+            f"(the chart's defaults), but their nodes have {have_cpu}m and "
+            f"{have_mem // 2**20}Mi allocatable in all, before system pods. Add core nodes or "
+            "use larger ones.",
         )
-    return out
 
 
 def check_nodes(plan: Plan, inventory: Inventory) -> list[Finding]:
@@ -858,9 +775,8 @@ def check_nodes(plan: Plan, inventory: Inventory) -> list[Finding]:
 def check_with_nodes(plan: Plan, inventory: Inventory) -> tuple[list[Finding], Placement]:
     """`check(plan)` plus the placement findings, errors first; and the placement (for a grid)."""
     where = place(plan, inventory)
-    order = {s: i for i, s in enumerate(SEVERITIES)}
     findings = check(plan) + placement_findings(plan, where)
-    return sorted(findings, key=lambda f: order[f.severity]), where
+    return sorted(findings, key=lambda f: SEVERITIES.index(f.severity)), where
 
 
 @dataclass(frozen=True)
@@ -880,14 +796,12 @@ def pool_nodes(plan: Plan, inventory: Inventory) -> list[PoolNodes]:
     """The core pool, then each distinct workload pool with labels: the nodes that already have
     its labels, which of them still need its taint, and which have only some of the labels."""
     pools: dict[Pool, list[str]] = {}
-    paths: dict[Pool, str] = {}
     for name, pool in workload_pools(plan).items():
         if pool.labels and pool != plan.scheduling.core:
             pools.setdefault(pool, []).append(name)
-            paths.setdefault(pool, _class_path(plan, name))
     out = [_pool_nodes(plan.scheduling.core, "scheduling.core", (), inventory)]
     for pool, names in pools.items():
-        out.append(_pool_nodes(pool, paths[pool], tuple(names), inventory))
+        out.append(_pool_nodes(pool, _class_path(plan, names[0]), tuple(names), inventory))
     return out
 
 
@@ -908,13 +822,13 @@ def _pool_nodes(pool: Pool, path: str, classes: tuple, inventory: Inventory) -> 
     )
 
 
-def summary_lines(placement: Placement, limit: int = 5) -> list[str]:
+def summary_lines(placement: Placement) -> list[str]:
     """One line per workload: how many nodes it can land on, and which (for the CLI)."""
     lines = []
     for w in placement.workloads:
         names = [n.name for n in placement.landing(w.key)]
         where = f"{len(names)} node{'s' if len(names) != 1 else ''}"
-        lines.append(f"{w.title}: {where}" + (f" ({_names(names, limit)})" if names else ""))
+        lines.append(f"{w.title}: {where}" + (f" ({_names(names)})" if names else ""))
     return lines
 
 
@@ -999,4 +913,4 @@ def nowhere(placement: Placement) -> list[tuple[Workload, str]]:
 
 def columns(placement: Placement) -> list[tuple[Workload, int]]:
     """Each workload of the grid with the number of nodes it can land on."""
-    return [(w, len(placement._landing_indices(w.key))) for w in placement.workloads]
+    return [(w, len(placement.landing(w.key))) for w in placement.workloads]

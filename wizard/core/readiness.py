@@ -8,10 +8,11 @@ the user has been to that step: the review never calls a plan ready that the che
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 
-from .checks import check
+from .checks import ERROR, check
 from .plan import Plan, needs_rabbitmq, needs_redis, stores
 
 
@@ -50,12 +51,10 @@ def readiness(plan: Plan, visited: Collection[str] | None = None) -> Readiness:
 
     `visited`: the wizard steps the user has been to (None: a saved plan, every step counts)."""
     findings = check(plan)
-    errors_by_step: dict[str, int] = {}
-    for f in findings:
-        if f.severity == "error":
-            errors_by_step[f.step] = errors_by_step.get(f.step, 0) + 1
-    items = _items(plan, findings)
-    items = tuple(_honest(item, errors_by_step.get(item.step, 0), visited) for item in items)
+    errors_by_step = Counter(f.step for f in findings if f.severity == ERROR)
+    items = tuple(
+        _honest(item, errors_by_step[item.step], visited) for item in _items(plan, findings)
+    )
     return Readiness(items, sum(errors_by_step.values()))
 
 
@@ -94,7 +93,7 @@ def _items(plan: Plan, findings) -> tuple[Recommendation, ...]:
     sec = plan.security
     non_root = sec.enabled and sec.uid != 0 and sec.gid != 0
     secret_ok = not any(f.path == "secrets.name" for f in findings)
-    items = (
+    return (
         Recommendation(
             "separate_core",
             "Core components on their own nodes, apart from the workloads",
@@ -162,4 +161,3 @@ def _items(plan: Plan, findings) -> tuple[Recommendation, ...]:
             "secrets",
         ),
     )
-    return items
