@@ -175,18 +175,21 @@ def _no_credentials(value: str) -> None:
         )
 
 
-def _text(label: str, help_text: str = "", **kw) -> forms.CharField:
-    attrs = {"autocomplete": "off", "spellcheck": "false", **kw.pop("attrs", {})}
-    validators = [_no_control_characters, _no_credentials, *kw.pop("validators", [])]
-    widget = kw.pop("widget", forms.TextInput)
+def _text(
+    label: str,
+    help_text: str = "",
+    *,
+    validators=(),
+    widget=forms.TextInput,
+    autocomplete: str = "off",
+) -> forms.CharField:
     return forms.CharField(
         label=label,
         help_text=help_text,
         required=False,
         max_length=1024,
-        widget=widget(attrs=attrs),
-        validators=validators,
-        **kw,
+        widget=widget(attrs={"autocomplete": autocomplete, "spellcheck": "false"}),
+        validators=[_no_control_characters, _no_credentials, *validators],
     )
 
 
@@ -859,11 +862,8 @@ class StorageForm(StepForm):
     slug = "storage"
     attr = "storage"
 
-    def fixed_stores(self) -> tuple[str, ...]:
-        return ("artifacts", "logs", "repos", "upload") if not self.v2 else ("artifacts",)
-
     def add_parts(self) -> None:
-        for name in self.fixed_stores():
+        for name in ("artifacts",) if self.v2 else STORE_TITLES:
             form_class = VolumeStoreForm if name in ("repos", "upload") else StoreForm
             self.parts[name] = form_class(
                 self.data, prefix=name, v2=self.v2, title=STORE_TITLES[name]
@@ -872,12 +872,12 @@ class StorageForm(StepForm):
             self.data, prefix="data", rows=self.counts.get("data", 0), form_kwargs={"v2": self.v2}
         )
 
-    def fixed_editors(self) -> list[StoreForm]:
-        return [self.parts[n] for n in self.fixed_stores()]
+    def fixed_editors(self) -> list[Section]:
+        return list(self.parts.values())
 
     def apply(self, plan: Plan) -> Plan:
         d = Storage()
-        fixed = {n: self.parts[n].answers(getattr(d, n)) for n in self.fixed_stores()}
+        fixed = {n: form.answers(getattr(d, n)) for n, form in self.parts.items()}
         data = tuple(form.answers(Store(name="")) for form in self.lists["data"])
         return with_changes(plan, storage=Storage(**fixed, data=data))
 
@@ -885,7 +885,7 @@ class StorageForm(StepForm):
     def initial(cls, plan: Plan) -> dict:
         st = plan.storage
         out: dict = {}
-        for name in ("artifacts", "logs", "repos", "upload"):
+        for name in STORE_TITLES:
             out |= _prefixed(name, vars(getattr(st, name)))
         for i, store in enumerate(st.data):
             out |= _prefixed(f"data-{i}", vars(store))
@@ -1004,7 +1004,7 @@ class SecretsForm(StepForm):
         "Optional.",
         validators=[_rule(rules.email_problem, "admin_email_invalid")],
         widget=forms.EmailInput,
-        attrs={"autocomplete": "email"},
+        autocomplete="email",
     )
 
 
