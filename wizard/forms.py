@@ -280,6 +280,9 @@ class RowFormSet(forms.BaseFormSet):
     def total_form_count(self) -> int:
         return self.rows
 
+    def initial_form_count(self) -> int:
+        return 0  # no row stands for a saved object: every row is new
+
     def get_form_kwargs(self, index):
         # Every row reaches the plan, a blank one too, so every row is validated.
         return {**super().get_form_kwargs(index), "empty_permitted": False}
