@@ -518,7 +518,7 @@ class RabbitMQForm(ServiceForm):
 
 
 class StepForm(Section):
-    """A step's form, with its parts (prefixed forms) and list rows (a form per row)."""
+    """A step's form, with its parts (prefixed forms) and list editors (a formset each)."""
 
     slug = ""
     attr = ""
