@@ -8,7 +8,7 @@ each one is about.
 
 The repeated parts of a step are small forms with a prefix: a pool (`core-taint`), a store
 (`artifacts-bucket`), Redis (`redis-host`), and one form per row of a list editor
-(`core-labels-0-key`). `add_row`/`remove_row` edit the raw data of a list.
+(`core-labels-0-key`, a formset per list). `add_row`/`remove_row` edit the raw data of a list.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from functools import cached_property
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
 
 from wizard.core import inventory, rules, secretfilter
@@ -47,22 +46,16 @@ from wizard.core.plan import (
     Affinity,
     ClassPools,
     Components,
-    Database,
     Label,
     MatchExpression,
     NodeSelectorTerm,
     Plan,
     Pool,
     PreferredTerm,
-    RabbitMQ,
-    Redis,
     Scheduling,
-    Secrets,
-    Security,
     SpreadTerm,
     Storage,
     Store,
-    Tls,
     Toleration,
     with_changes,
 )
@@ -98,7 +91,7 @@ _BLANK_ROWS = {
 
 def raw_of(data) -> RawData:
     """A QueryDict (or dict of lists) as a plain JSON-safe dict of lists of strings."""
-    if isinstance(data, QueryDict) or hasattr(data, "lists"):
+    if hasattr(data, "lists"):
         return {k: [str(v) for v in vs] for k, vs in data.lists()}
     return {k: [str(v) for v in (vs if isinstance(vs, list) else [vs])] for k, vs in data.items()}
 
@@ -165,11 +158,6 @@ def _rule(problem, code: str):
     return validate
 
 
-def _choices(values, labels: dict[str, str] | None = None):
-    labels = labels or {}
-    return [(v, labels.get(v, v)) for v in values]
-
-
 def _no_control_characters(value: str) -> None:
     if _CONTROL.search(value):
         raise ValidationError(
@@ -187,18 +175,21 @@ def _no_credentials(value: str) -> None:
         )
 
 
-def _text(label: str, help_text: str = "", **kw) -> forms.CharField:
-    attrs = {"autocomplete": "off", "spellcheck": "false", **kw.pop("attrs", {})}
-    validators = [_no_control_characters, _no_credentials, *kw.pop("validators", [])]
-    widget = kw.pop("widget", forms.TextInput)
+def _text(
+    label: str,
+    help_text: str = "",
+    *,
+    validators=(),
+    widget=forms.TextInput,
+    autocomplete: str = "off",
+) -> forms.CharField:
     return forms.CharField(
         label=label,
         help_text=help_text,
         required=False,
         max_length=1024,
-        widget=widget(attrs=attrs),
-        validators=validators,
-        **kw,
+        widget=widget(attrs={"autocomplete": autocomplete, "spellcheck": "false"}),
+        validators=[_no_control_characters, _no_credentials, *validators],
     )
 
 
@@ -222,7 +213,7 @@ def _select(label: str, values, help_text: str = "", labels=None, radio=False) -
         label=label,
         help_text=help_text,
         required=False,
-        choices=_choices(values, labels),
+        choices=[(v, (labels or {}).get(v, v)) for v in values],
         widget=forms.RadioSelect if radio else forms.Select,
     )
 
@@ -267,13 +258,39 @@ class Section(forms.Form):
             return number if abs(number) <= MAX_INT else default
         return text
 
+    def answers(self, default):
+        """`default` (a plan dataclass) with each of its fields answered by this form's field of
+        the same name."""
+        return type(default)(**{n: self.answer(n, v) for n, v in vars(default).items()})
+
+
+def _prefixed(prefix: str, values: dict) -> dict:
+    return {f"{prefix}-{name}": value for name, value in values.items()}
+
+
+class RowFormSet(forms.BaseFormSet):
+    """A list editor (labels, tolerations, affinity rows, data stores): a form per row. The page
+    posts no management form: the rows are counted from the posted names (`normalize_rows`
+    numbers them 0..n-1), and the server adds and removes them (`add_row`, `remove_row`)."""
+
+    def __init__(self, data, *, prefix: str, rows: int, **kwargs):
+        super().__init__(data, prefix=prefix, **kwargs)
+        self.rows = rows
+
+    def total_form_count(self) -> int:
+        return self.rows
+
+    def initial_form_count(self) -> int:
+        return 0  # no row stands for a saved object: every row is new
+
+    def get_form_kwargs(self, index):
+        # Every row reaches the plan, a blank one too, so every row is validated.
+        return {**super().get_form_kwargs(index), "empty_permitted": False}
+
 
 class LabelForm(Section):
     key = _text("Key")
     value = _text("Value")
-
-    def label(self) -> Label:
-        return Label(self.answer("key", ""), self.answer("value", ""))
 
 
 class TolerationForm(Section):
@@ -284,10 +301,6 @@ class TolerationForm(Section):
     seconds = _text(
         "Seconds", "NoExecute only: how long a running pod stays after the taint appears."
     )
-
-    def toleration(self) -> Toleration:
-        d = Toleration()
-        return Toleration(**{n: self.answer(n, getattr(d, n)) for n in self.fields})
 
 
 def _split_values(text: str) -> tuple[str, ...]:
@@ -340,16 +353,16 @@ class SpreadForm(Section):
         )
 
 
-def _grouped(rows: list, read) -> list[tuple[object, list]]:
-    """Rows grouped by their term number, in the order terms first appear."""
-    terms: dict[object, list] = {}
-    for row in rows:
-        terms.setdefault(row.answer("term", 1), []).append(read(row))
-    return list(terms.items())
+LabelFormSet = forms.formset_factory(LabelForm, formset=RowFormSet)
+TolerationFormSet = forms.formset_factory(TolerationForm, formset=RowFormSet)
+ExpressionFormSet = forms.formset_factory(ExpressionForm, formset=RowFormSet)
+PreferenceFormSet = forms.formset_factory(PreferenceForm, formset=RowFormSet)
+SpreadFormSet = forms.formset_factory(SpreadForm, formset=RowFormSet)
 
 
 class PoolForm(Section):
-    """A pool of nodes: its taint, and a form per label and per toleration."""
+    """A pool of nodes: its taint, and a formset per list of labels, tolerations and affinity
+    rows."""
 
     taint = _bool("Taint these nodes")
 
@@ -357,105 +370,75 @@ class PoolForm(Section):
         super().__init__(data, prefix=prefix)
         self.title = title
         self.fields["taint"].help_text = taint_help
-        self.labels_group, self.tolerations_group = f"{prefix}-labels", f"{prefix}-tolerations"
-        self.labels = [
-            LabelForm(data, prefix=f"{self.labels_group}-{i}")
-            for i in range(counts.get(self.labels_group, 0))
-        ]
-        self.tolerations = [
-            TolerationForm(data, prefix=f"{self.tolerations_group}-{i}")
-            for i in range(counts.get(self.tolerations_group, 0))
-        ]
-        # Affinity rows: groups `<pool>-affinity-required|preferred|spread` (findings at
-        # `scheduling.<pool>.affinity.required...` land on the group).
         self.core = prefix == "core"
-        group = f"{prefix}-affinity"
-        self.required_group, self.preferred_group = f"{group}-required", f"{group}-preferred"
-        self.spread_group = f"{group}-spread"
-        self.required = [
-            ExpressionForm(data, prefix=f"{self.required_group}-{i}")
-            for i in range(counts.get(self.required_group, 0))
-        ]
-        self.preferred = [
-            PreferenceForm(data, prefix=f"{self.preferred_group}-{i}")
-            for i in range(counts.get(self.preferred_group, 0))
-        ]
-        self.spreads = [
-            SpreadForm(data, prefix=f"{self.spread_group}-{i}")
-            for i in range(counts.get(self.spread_group, 0) if self.core else 0)
-        ]
 
-    def row_groups(self) -> dict[str, list]:
-        return {
-            self.labels_group: self.labels,
-            self.tolerations_group: self.tolerations,
-            self.required_group: self.required,
-            self.preferred_group: self.preferred,
-            **({self.spread_group: self.spreads} if self.core else {}),
-        }
+        def rows(formset: type[RowFormSet], group: str, editable: bool = True) -> RowFormSet:
+            group = f"{prefix}-{group}"
+            return formset(data, prefix=group, rows=counts.get(group, 0) if editable else 0)
+
+        self.labels = rows(LabelFormSet, "labels")
+        self.tolerations = rows(TolerationFormSet, "tolerations")
+        # Affinity rows: findings at `scheduling.<pool>.affinity.required...` land on the group.
+        self.required = rows(ExpressionFormSet, "affinity-required")
+        self.preferred = rows(PreferenceFormSet, "affinity-preferred")
+        self.spreads = rows(SpreadFormSet, "affinity-spread", editable=self.core)
+
+    def row_groups(self) -> list[RowFormSet]:
+        groups = [self.labels, self.tolerations, self.required, self.preferred]
+        return [*groups, self.spreads] if self.core else groups
 
     def term_rows(self, kind: str) -> list[list[Section]]:
-        """The required or preferred rows by term, in plan order (a finding's term index)."""
-        rows = self.required if kind == "required" else self.preferred
-        return [group for _, group in _grouped(rows, lambda row: row)]
+        """The required or preferred rows grouped by their term number, in the order terms first
+        appear: plan order (a finding's term index)."""
+        terms: dict[object, list] = {}
+        for row in self.required if kind == "required" else self.preferred:
+            terms.setdefault(row.answer("term", 1), []).append(row)
+        return list(terms.values())
 
-    def affinity(self) -> Affinity:
-        required = _grouped(self.required, ExpressionForm.expression)
-        preferred = _grouped(
-            self.preferred, lambda row: (row.answer("weight", 1), row.expression())
-        )
-        return Affinity(
-            required=tuple(NodeSelectorTerm(tuple(exprs)) for _, exprs in required),
-            preferred=tuple(
-                PreferredTerm(weight=rows[0][0], term=NodeSelectorTerm(tuple(e for _, e in rows)))
-                for _, rows in preferred
-            ),
-            spread=tuple(f.spread() for f in self.spreads),
-        )
+    def pool(self) -> Pool:
+        def node_term(rows) -> NodeSelectorTerm:
+            return NodeSelectorTerm(tuple(row.expression() for row in rows))
 
-    def pool(self, default: Pool) -> Pool:
         return Pool(
-            labels=tuple(f.label() for f in self.labels),
-            tolerations=tuple(f.toleration() for f in self.tolerations),
-            taint=self.answer("taint", default.taint),
-            affinity=self.affinity(),
+            labels=tuple(f.answers(Label("", "")) for f in self.labels),
+            tolerations=tuple(f.answers(Toleration()) for f in self.tolerations),
+            taint=self.answer("taint", False),
+            affinity=Affinity(
+                required=tuple(node_term(rows) for rows in self.term_rows("required")),
+                preferred=tuple(
+                    PreferredTerm(weight=rows[0].answer("weight", 1), term=node_term(rows))
+                    for rows in self.term_rows("preferred")
+                ),
+                spread=tuple(f.spread() for f in self.spreads),
+            ),
         )
 
     @staticmethod
     def initial(prefix: str, pool: Pool) -> dict:
         out: dict = {f"{prefix}-taint": pool.taint}
         for i, label in enumerate(pool.labels):
-            out |= {f"{prefix}-labels-{i}-{k}": v for k, v in vars(label).items()}
+            out |= _prefixed(f"{prefix}-labels-{i}", vars(label))
         for i, tol in enumerate(pool.tolerations):
-            out |= {f"{prefix}-tolerations-{i}-{k}": v for k, v in vars(tol).items()}
-        aff, row = pool.affinity, 0
-        for t, term in enumerate(aff.required, 1):
-            for e in term.expressions:
-                at = f"{prefix}-affinity-required-{row}"
-                out |= _expression_initial(at, e) | {f"{at}-term": t}
-                row += 1
-        row = 0
-        for t, pref in enumerate(aff.preferred, 1):
-            for e in pref.term.expressions:
-                at = f"{prefix}-affinity-preferred-{row}"
-                out |= _expression_initial(at, e) | {f"{at}-term": t, f"{at}-weight": pref.weight}
-                row += 1
+            out |= _prefixed(f"{prefix}-tolerations-{i}", vars(tol))
+        aff = pool.affinity
+        required = [(t, e, {}) for t, term in enumerate(aff.required, 1) for e in term.expressions]
+        preferred = [
+            (t, e, {"weight": pref.weight})
+            for t, pref in enumerate(aff.preferred, 1)
+            for e in pref.term.expressions
+        ]
+        for kind, rows in (("required", required), ("preferred", preferred)):
+            for i, (t, e, extra) in enumerate(rows):
+                row = {"key": e.key, "operator": e.operator, "values": ", ".join(e.values)}
+                out |= _prefixed(f"{prefix}-affinity-{kind}-{i}", row | {"term": t} | extra)
         for i, spread in enumerate(aff.spread):
-            at = f"{prefix}-affinity-spread-{i}"
-            out |= {
-                f"{at}-labels": ", ".join(f"{lb.key}={lb.value}" for lb in spread.labels),
-                f"{at}-topology_key": spread.topology_key,
-                f"{at}-weight": spread.weight,
+            row = {
+                "labels": ", ".join(f"{lb.key}={lb.value}" for lb in spread.labels),
+                "topology_key": spread.topology_key,
+                "weight": spread.weight,
             }
+            out |= _prefixed(f"{prefix}-affinity-spread-{i}", row)
         return out
-
-
-def _expression_initial(at: str, expr: MatchExpression) -> dict:
-    return {
-        f"{at}-key": expr.key,
-        f"{at}-operator": expr.operator,
-        f"{at}-values": ", ".join(expr.values),
-    }
 
 
 _KIND_LABELS = {
@@ -488,14 +471,14 @@ class StoreForm(Section):
     mount_path = _text("Mount path", "Optional; absolute path inside the containers.")
     read_only = _bool("Mount read-only")
 
-    def __init__(self, data, *, prefix: str, v2: bool, title: str = ""):
-        super().__init__(data, prefix=prefix)
+    def __init__(self, *args, v2: bool, title: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
         self.title = title
         if v2:  # v2 reads the whole Secret; only 0.6 names a key inside it
             del self.fields["secret_key"]
 
-    def store(self, default: Store) -> Store:
-        return Store(**{n: self.answer(n, getattr(default, n)) for n in vars(default)})
+
+StoreFormSet = forms.formset_factory(StoreForm, formset=RowFormSet)
 
 
 class VolumeStoreForm(StoreForm):
@@ -535,7 +518,7 @@ class RabbitMQForm(ServiceForm):
 
 
 class StepForm(Section):
-    """A step's form, with its parts (prefixed forms) and list rows (a form per row)."""
+    """A step's form, with its parts (prefixed forms) and list editors (a formset each)."""
 
     slug = ""
     attr = ""
@@ -550,7 +533,7 @@ class StepForm(Section):
             for name in self.v2_only:
                 del self.fields[name]
         self.parts: dict[str, Section] = {}  # by prefix
-        self.lists: dict[str, list[Section]] = {}  # a list editor's group -> its row forms
+        self.lists: dict[str, RowFormSet] = {}  # by prefix (a list editor's group)
         self.add_parts()
         self.messages: dict[str | None, list[Message]] = {}
 
@@ -558,13 +541,15 @@ class StepForm(Section):
         """Make the step's prefixed forms (none by default)."""
 
     def apply(self, plan: Plan) -> Plan:
-        """The plan with this step's answers in it."""
-        raise NotImplementedError
+        """The plan with this step's answers in it: by default, its section `attr` answered by
+        this form's fields of the same names."""
+        default = type(getattr(plan, self.attr))()
+        return with_changes(plan, **{self.attr: self.answers(default)})
 
     @classmethod
     def initial(cls, plan: Plan) -> dict:
         """Field name -> value for a plan (the inverse of `apply`)."""
-        raise NotImplementedError
+        return dict(vars(getattr(plan, cls.attr)))
 
     @classmethod
     def raw_from_plan(cls, plan: Plan) -> RawData:
@@ -582,7 +567,7 @@ class StepForm(Section):
 
     def all_forms(self) -> list[Section]:
         """This form, its parts and every row form."""
-        rows = [row for group in self.lists.values() for row in group]
+        rows = [row for formset in self.lists.values() for row in formset]
         return [self, *self.parts.values(), *rows]
 
     @cached_property
@@ -744,14 +729,14 @@ class SchedulingForm(StepForm):
                 counts=self.counts,
             )
             self.parts[prefix] = pool
-            self.lists.update(pool.row_groups())
+            self.lists |= {formset.prefix: formset for formset in pool.row_groups()}
 
     def field_for(self, path: str) -> str | None:
         """An affinity expression's finding sits on its row: plan terms are grouped from rows
         by term number, so plan indexes are not row numbers."""
         m = _AFFINITY_PATH.match(path)
         pool = self.parts.get(m["pool"]) if m else None
-        if isinstance(pool, PoolForm):
+        if pool is not None:
             terms = pool.term_rows(m["kind"])
             t, e = int(m["term"]), int(m["expr"] or 0)
             if t < len(terms) and e < len(terms[t]):
@@ -762,19 +747,11 @@ class SchedulingForm(StepForm):
         return [self.parts[n] for n in WORKLOAD_CLASSES]
 
     def apply(self, plan: Plan) -> Plan:
-        d = Scheduling()
-        pools = {n: self.parts[n].pool(getattr(d.classes, n)) for n in WORKLOAD_CLASSES}
-        scheduling = Scheduling(
-            mode=self.answer("mode", d.mode),
-            provider=self.answer("provider", d.provider),
-            core=self.parts["core"].pool(d.core),
-            workloads=self.parts["workloads"].pool(d.workloads),
-            classes=ClassPools(**pools),
-            spread_core=self.answer("spread_core", d.spread_core),
-            registry_connection=self.answer("registry_connection", d.registry_connection),
-            registry_url=self.answer("registry_url", d.registry_url),
-            registry_secret=self.answer("registry_secret", d.registry_secret),
-            registry_image=self.answer("registry_image", d.registry_image),
+        scheduling = with_changes(
+            self.answers(Scheduling()),
+            core=self.parts["core"].pool(),
+            workloads=self.parts["workloads"].pool(),
+            classes=ClassPools(**{n: self.parts[n].pool() for n in WORKLOAD_CLASSES}),
         )
         return with_changes(
             plan,
@@ -786,17 +763,8 @@ class SchedulingForm(StepForm):
     @classmethod
     def initial(cls, plan: Plan) -> dict:
         s = plan.scheduling
-        out = {
-            "release": plan.release,
-            "namespace": plan.namespace,
-            "mode": s.mode,
-            "provider": s.provider,
-            "spread_core": s.spread_core,
-            "registry_connection": s.registry_connection,
-            "registry_url": s.registry_url,
-            "registry_secret": s.registry_secret,
-            "registry_image": s.registry_image,
-        }
+        out = {"release": plan.release, "namespace": plan.namespace}
+        out |= {name: value for name, value in vars(s).items() if name in cls.base_fields}
         out |= PoolForm.initial("core", s.core)
         out |= PoolForm.initial("workloads", s.workloads)
         for name in WORKLOAD_CLASSES:
@@ -839,15 +807,6 @@ class DatabaseForm(StepForm):
     size = _text("Volume size", "A Kubernetes quantity, e.g. 20Gi.")
     storage_class = _text("Storage class", "Leave empty for the cluster default.")
 
-    def apply(self, plan: Plan) -> Plan:
-        d = Database()
-        db = Database(**{n: self.answer(n, getattr(d, n)) for n in vars(d)})
-        return with_changes(plan, database=db)
-
-    @classmethod
-    def initial(cls, plan: Plan) -> dict:
-        return dict(vars(plan.database))
-
 
 # --- other components ----------------------------------------------------------------------
 
@@ -875,24 +834,21 @@ class ComponentsForm(StepForm):
 
     def apply(self, plan: Plan) -> Plan:
         d = Components()
-        redis, rabbitmq = self.parts["redis"], self.parts["rabbitmq"]
-        comp = Components(
-            scheduler=self.answer("scheduler", d.scheduler),
-            broker=self.answer("broker", d.broker),
-            redis=Redis(**{n: redis.answer(n, getattr(d.redis, n)) for n in vars(d.redis)}),
-            rabbitmq=RabbitMQ(
-                **{n: rabbitmq.answer(n, getattr(d.rabbitmq, n)) for n in vars(d.rabbitmq)}
-            ),
+        components = with_changes(
+            self.answers(d),
+            redis=self.parts["redis"].answers(d.redis),
+            rabbitmq=self.parts["rabbitmq"].answers(d.rabbitmq),
         )
-        return with_changes(plan, components=comp)
+        return with_changes(plan, components=components)
 
     @classmethod
     def initial(cls, plan: Plan) -> dict:
         c = plan.components
-        out = {"scheduler": c.scheduler, "broker": c.broker}
-        out |= {f"redis-{k}": v for k, v in vars(c.redis).items()}
-        out |= {f"rabbitmq-{k}": v for k, v in vars(c.rabbitmq).items()}
-        return out
+        return (
+            {"scheduler": c.scheduler, "broker": c.broker}
+            | _prefixed("redis", vars(c.redis))
+            | _prefixed("rabbitmq", vars(c.rabbitmq))
+        )
 
 
 # --- storage -------------------------------------------------------------------------------
@@ -909,37 +865,33 @@ class StorageForm(StepForm):
     slug = "storage"
     attr = "storage"
 
-    def fixed_stores(self) -> tuple[str, ...]:
-        return ("artifacts", "logs", "repos", "upload") if not self.v2 else ("artifacts",)
-
     def add_parts(self) -> None:
-        for name in self.fixed_stores():
+        for name in ("artifacts",) if self.v2 else STORE_TITLES:
             form_class = VolumeStoreForm if name in ("repos", "upload") else StoreForm
             self.parts[name] = form_class(
                 self.data, prefix=name, v2=self.v2, title=STORE_TITLES[name]
             )
-        self.lists["data"] = [
-            StoreForm(self.data, prefix=f"data-{i}", v2=self.v2)
-            for i in range(self.counts.get("data", 0))
-        ]
+        self.lists["data"] = StoreFormSet(
+            self.data, prefix="data", rows=self.counts.get("data", 0), form_kwargs={"v2": self.v2}
+        )
 
-    def fixed_editors(self) -> list[StoreForm]:
-        return [self.parts[n] for n in self.fixed_stores()]
+    def fixed_editors(self) -> list[Section]:
+        return list(self.parts.values())
 
     def apply(self, plan: Plan) -> Plan:
         d = Storage()
-        fixed = {n: self.parts[n].store(getattr(d, n)) for n in self.fixed_stores()}
-        data = tuple(form.store(Store(name="")) for form in self.lists["data"])
+        fixed = {n: form.answers(getattr(d, n)) for n, form in self.parts.items()}
+        data = tuple(form.answers(Store(name="")) for form in self.lists["data"])
         return with_changes(plan, storage=Storage(**fixed, data=data))
 
     @classmethod
     def initial(cls, plan: Plan) -> dict:
         st = plan.storage
         out: dict = {}
-        for name in ("artifacts", "logs", "repos", "upload"):
-            out |= {f"{name}-{k}": v for k, v in vars(getattr(st, name)).items()}
+        for name in STORE_TITLES:
+            out |= _prefixed(name, vars(getattr(st, name)))
         for i, store in enumerate(st.data):
-            out |= {f"data-{i}-{k}": v for k, v in vars(store).items()}
+            out |= _prefixed(f"data-{i}", vars(store))
         return out
 
 
@@ -997,14 +949,6 @@ class TlsForm(StepForm):
         "Service type", SERVICE_TYPES, "How the Polyaxon gateway service is exposed."
     )
 
-    def apply(self, plan: Plan) -> Plan:
-        d = Tls()
-        return with_changes(plan, tls=Tls(**{n: self.answer(n, getattr(d, n)) for n in vars(d)}))
-
-    @classmethod
-    def initial(cls, plan: Plan) -> dict:
-        return dict(vars(plan.tls))
-
 
 # --- security context ----------------------------------------------------------------------
 
@@ -1039,15 +983,6 @@ class SecurityForm(StepForm):
         "Refuse to start containers as root (runAsNonRoot)", "A safety net; leave on."
     )
 
-    def apply(self, plan: Plan) -> Plan:
-        d = Security()
-        security = Security(**{n: self.answer(n, getattr(d, n)) for n in vars(d)})
-        return with_changes(plan, security=security)
-
-    @classmethod
-    def initial(cls, plan: Plan) -> dict:
-        return dict(vars(plan.security))
-
 
 # --- secrets and admin ---------------------------------------------------------------------
 
@@ -1072,17 +1007,8 @@ class SecretsForm(StepForm):
         "Optional.",
         validators=[_rule(rules.email_problem, "admin_email_invalid")],
         widget=forms.EmailInput,
-        attrs={"autocomplete": "email"},
+        autocomplete="email",
     )
-
-    def apply(self, plan: Plan) -> Plan:
-        d = Secrets()
-        secrets = Secrets(**{n: self.answer(n, getattr(d, n)) for n in vars(d)})
-        return with_changes(plan, secrets=secrets)
-
-    @classmethod
-    def initial(cls, plan: Plan) -> dict:
-        return dict(vars(plan.secrets))
 
 
 class StartForm(forms.Form):
