@@ -18,7 +18,7 @@ share_patterns = [
     path("plans/merge/", share.merge_both, name="merge_both"),
     path("plans/take-latest/", share.take_latest, name="take_latest"),
     path("p/<str:share_id>/", share.shared_plan, name="shared_plan"),
-    path("p/<str:share_id>/r/<int:number>/", share.shared_revision, name="shared_revision"),
+    path("p/<str:share_id>/r/<int:number>/", share.shared_plan, name="shared_revision"),
     path("p/<str:share_id>/files/<path:name>", share.download, name="download"),
     path(
         "p/<str:share_id>/r/<int:number>/files/<path:name>",
