@@ -7,8 +7,6 @@ same 404 as an unknown one.
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -139,23 +137,13 @@ def take_latest(request: HttpRequest) -> HttpResponse:
 
 
 def _plan_context(saved: SavedPlan, rev: Revision) -> dict:
-    return {
-        **_rendered(_data_key(rev)),
-        "saved": saved,
-        "rev": rev,
-        "is_latest": rev.number == saved.latest_number,
-    }
-
-
-def _data_key(rev: Revision) -> str:
-    return json.dumps(rev.data, sort_keys=True, separators=(",", ":"))
-
-
-def _rendered(data_key: str) -> dict:
-    plan = codec.from_dict(json.loads(data_key))
+    plan = plans.plan_of(rev)
     findings = check(plan)
     files = bundle.render_files(plan)
     return {
+        "saved": saved,
+        "rev": rev,
+        "is_latest": rev.number == saved.latest_number,
         "plan": plan,
         "plan_json": bundle.plan_json(plan),
         "findings": findings,
