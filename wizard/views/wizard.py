@@ -43,12 +43,12 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
     spec = _step_or_404(slug)
     state = WizardState(request.session)
     if request.method in ("GET", "HEAD"):
-        return _render_step(request, state, spec)
+        return _render_step(request, _step_context(state, spec))
     action = steps.action_of(request.POST)
     if action.kind in ("add", "remove"):
         focus, anchor = state.edit_rows(slug, request.POST, action.kind, action.arg)
         if request.htmx:
-            return _render_step(request, state, spec, focus=focus)
+            return _render_step(request, _step_context(state, spec), focus=focus)
         return redirect(reverse("wizard:step", args=[slug]) + f"#id_{anchor}")
     state.save_step(slug, request.POST)
     if action.kind == "save":  # save at any point: this step's typing first, then the whole plan
@@ -58,11 +58,11 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
     if action.kind == "back":
         before = steps.previous(slug)
         return redirect(_url_of(before.slug) if before else reverse("wizard:start"))
-    response = _render_step(
-        request, state, spec, blocking=True, overrides={slug: raw_of(request.POST)}
-    )
-    if response is not None:
-        return response
+    # Bound to what was posted, not to what the session kept: the session never keeps a
+    # credential, but its error must still show next to the field.
+    context = _step_context(state, spec, {slug: raw_of(request.POST)})
+    if context["form"].has_errors():
+        return _render_step(request, context, blocked=True)
     after = steps.following(slug)
     return redirect(_url_of(after.slug if after else "review"))
 
@@ -188,15 +188,8 @@ def _step_context(state: WizardState, spec: steps.Step, overrides=None, live=Fal
 
 
 def _render_step(
-    request, state, spec, focus=None, blocking=False, overrides=None
-) -> HttpResponse | None:
-    """The step page (a partial for htmx); with `blocking`, None unless the step has errors.
-    `overrides` binds steps to what was posted instead of what the session kept (the session
-    never keeps a credential, but its error must still show next to the field)."""
-    context = _step_context(state, spec, overrides)
-    if blocking and not context["form"].has_errors():
-        return None
-    context["focus"] = focus
-    context["blocked"] = blocking
+    request, context: dict, focus: str | None = None, blocked: bool = False
+) -> HttpResponse:
+    """The step page (a partial for htmx); `blocked`: Next was refused for the step's errors."""
     template = "wizard/partials/_step_response.html" if request.htmx else "wizard/step.html"
-    return render(request, template, context)
+    return render(request, template, {**context, "focus": focus, "blocked": blocked})
