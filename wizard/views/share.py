@@ -247,14 +247,7 @@ def fork(request: HttpRequest, share_id: str) -> HttpResponse:
 def edit(request: HttpRequest, key: str) -> HttpResponse:
     saved = _found(plans.get_by_key(key))
     context = {**_plan_context(saved, plans.latest(saved)), "edit_key": key}
-    return _owner_page(render(request, "share/edit.html", context))
-
-
-def _owner_page(response: HttpResponse) -> HttpResponse:
-    # The URL is the capability: other sites never see it in a Referer. Not "no-referrer": with
-    # it Chromium posts this page's forms with `Origin: null`, which Django's CSRF check refuses.
-    response["Referrer-Policy"] = "same-origin"
-    return response
+    return render(request, "share/edit.html", context)
 
 
 @require_POST
@@ -282,4 +275,4 @@ def delete(request: HttpRequest, key: str) -> HttpResponse:
         return render(request, "share/deleted.html")
     rev = plans.latest(saved)
     context = {"saved": saved, "plan": plans.plan_of(rev), "edit_key": key}
-    return _owner_page(render(request, "share/delete_confirm.html", context))
+    return render(request, "share/delete_confirm.html", context)
