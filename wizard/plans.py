@@ -99,8 +99,7 @@ def shared_revision(share_id: str, number: int | None = None) -> Revision | None
 def get_by_key(key: str) -> SavedPlan | None:
     if not key or len(key) > 200:
         return None
-    saved = SavedPlan.objects.filter(edit_key_hash=hash_key(key)).first()
-    return saved if saved is not None and key_matches(saved, key) else None
+    return SavedPlan.objects.filter(edit_key_hash=hash_key(key)).first()
 
 
 def get_by_key_hash(key_hash: str) -> SavedPlan | None:
