@@ -47,9 +47,8 @@ class Gone(Exception):
 class Saved:
     saved: SavedPlan
     revision: Revision
-    edit_key: str | None = (
-        None  # set when a new plan was created: shown once, only its hash is stored
-    )
+    # Set when a new plan was created: shown once, only its hash is stored.
+    edit_key: str | None = None
 
 
 def new_share_id() -> uuid.UUID:
