@@ -21,7 +21,7 @@ _PRIVATE_NAMESPACES = {"share", "api", "importer"}
 
 
 def route_of(request: HttpRequest) -> str:
-    match = getattr(request, "resolver_match", None)
+    match = request.resolver_match
     if match is None:
         return "<unmatched>"
     return "/" + str(match.route).lstrip("^").rstrip("$")
@@ -68,7 +68,7 @@ class PrivacyHeadersMiddleware:
             return response
         response.setdefault("X-Robots-Tag", "noindex, nofollow")
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        match = getattr(request, "resolver_match", None)
+        match = request.resolver_match
         if match is not None and (
             match.namespace in _PRIVATE_NAMESPACES or response.has_header("Content-Disposition")
         ):

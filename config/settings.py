@@ -196,6 +196,8 @@ CONTENT_SECURITY_POLICY = {
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# An edit link is a capability: other sites never see it in a Referer. Not "no-referrer": with
+# it Chromium posts the owner page's forms with `Origin: null`, which Django's CSRF check refuses.
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG

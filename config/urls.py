@@ -11,8 +11,5 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("api/", include("wizard.urls.api")),
-    path("", include("wizard.urls.share")),
-    path("", include("wizard.urls.imports")),
-    path("", include("wizard.urls.wizard")),
+    path("", include("wizard.urls")),
 ]

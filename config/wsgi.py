@@ -1,6 +1,7 @@
 import io
 import os
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -10,8 +11,6 @@ def read_chunked_bodies(app):
     """Django reads CONTENT_LENGTH bytes of a body, so a chunked request (no length) would look
     empty. Read it here, up to one byte over Django's cap (which then refuses it), and hand it on
     with its length."""
-    from django.conf import settings
-
     cap = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 2**31
 
     def wrapped(environ, start_response):

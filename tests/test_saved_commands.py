@@ -49,7 +49,7 @@ END_ONE = '{"format": 1, "end": true, "plans": 1}\n'
 
 
 @pytest.fixture
-def two_plans() -> list[plans.Created]:
+def two_plans() -> list[plans.Saved]:
     first = plans.create(example())
     plans.save_revision(first.saved, replace(example(), release="two"), base=1)
     second = plans.create(Plan(target="v0.6"))

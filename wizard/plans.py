@@ -26,6 +26,7 @@ from wizard.core.values import to_yaml
 from wizard.models import Revision, SavedPlan
 
 PLAN_WIDE = ("plan", "Target and release")
+MAX_REVISION = 2**31 - 1
 
 
 class Conflict(Exception):
@@ -43,10 +44,11 @@ class Gone(Exception):
 
 
 @dataclass(frozen=True)
-class Created:
+class Saved:
     saved: SavedPlan
     revision: Revision
-    edit_key: str  # shown once; only its hash is stored
+    # Set when a new plan was created: shown once, only its hash is stored.
+    edit_key: str | None = None
 
 
 def new_share_id() -> uuid.UUID:
@@ -96,8 +98,7 @@ def shared_revision(share_id: str, number: int | None = None) -> Revision | None
 def get_by_key(key: str) -> SavedPlan | None:
     if not key or len(key) > 200:
         return None
-    saved = SavedPlan.objects.filter(edit_key_hash=hash_key(key)).first()
-    return saved if saved is not None and key_matches(saved, key) else None
+    return SavedPlan.objects.filter(edit_key_hash=hash_key(key)).first()
 
 
 def get_by_key_hash(key_hash: str) -> SavedPlan | None:
@@ -111,9 +112,6 @@ def latest(saved: SavedPlan) -> Revision:
     return saved.revisions.get(number=saved.latest_number)
 
 
-MAX_REVISION = 2**31 - 1
-
-
 def revision_number(text: str) -> int | None:
     """A revision number typed in a URL or form: ASCII digits only (`str.isdigit` takes '²'),
     within the column's range; None otherwise."""
@@ -123,8 +121,11 @@ def revision_number(text: str) -> int | None:
     return number if 0 < number <= MAX_REVISION else None
 
 
-def revision(saved: SavedPlan, number: int) -> Revision | None:
-    if not 0 < number <= MAX_REVISION:
+def revision(saved: SavedPlan, number: int | None = None) -> Revision | None:
+    """Revision `number` of the plan (the latest when None), or None if it has no such one."""
+    if number is None:
+        number = saved.latest_number
+    elif not 0 < number <= MAX_REVISION:
         return None
     return saved.revisions.filter(number=number).first()
 
@@ -150,18 +151,14 @@ def plan_of(rev: Revision) -> Plan:
     return codec.from_dict(rev.data)
 
 
-def create(plan: Plan) -> Created:
-    return _create(codec.to_dict(plan))
-
-
-def _create(data: dict) -> Created:
+def create(plan: Plan) -> Saved:
     key = new_edit_key()
     with transaction.atomic():
         saved = SavedPlan.objects.create(
             share_id=new_share_id(), edit_key_hash=hash_key(key), latest_number=1
         )
-        rev = Revision.objects.create(saved_plan=saved, number=1, data=data)
-    return Created(saved=saved, revision=rev, edit_key=key)
+        rev = Revision.objects.create(saved_plan=saved, number=1, data=codec.to_dict(plan))
+    return Saved(saved=saved, revision=rev, edit_key=key)
 
 
 def save_revision(saved: SavedPlan, plan: Plan, base: int) -> Revision:
@@ -202,9 +199,9 @@ def delete(saved: SavedPlan) -> None:
     SavedPlan.objects.filter(pk=saved.pk).delete()
 
 
-def fork(rev: Revision) -> Created:
+def fork(rev: Revision) -> Saved:
     """A new plan of one's own (new share id and edit key) starting from `rev`."""
-    return _create(codec.to_dict(plan_of(rev)))
+    return create(plan_of(rev))
 
 
 # --- the wizard session's link to a saved plan --------------------------------------------
@@ -215,11 +212,9 @@ def session_ref(saved: SavedPlan, number: int) -> dict:
     return {"id": saved.edit_key_hash, "revision": number}
 
 
-@dataclass(frozen=True)
-class Saved:
-    saved: SavedPlan
-    revision: Revision
-    edit_key: str | None = None  # set when a new plan was created
+def session_plan(ref: object) -> SavedPlan | None:
+    """The saved plan a `session_ref` names (None without one, or if it was deleted)."""
+    return get_by_key_hash(ref.get("id")) if isinstance(ref, dict) else None
 
 
 def save_from_session(ref: object, plan: Plan, base: int | None = None) -> Saved:
@@ -227,10 +222,9 @@ def save_from_session(ref: object, plan: Plan, base: int | None = None) -> Saved
 
     `base` overrides the session's base revision (the conflict page's "keep mine").
     """
-    saved = get_by_key_hash(ref.get("id")) if isinstance(ref, dict) else None
+    saved = session_plan(ref)
     if saved is None:
-        created = create(plan)
-        return Saved(created.saved, created.revision, created.edit_key)
+        return create(plan)
     if base is None:
         base = ref.get("revision")
     if not isinstance(base, int) or isinstance(base, bool):
@@ -238,8 +232,7 @@ def save_from_session(ref: object, plan: Plan, base: int | None = None) -> Saved
     try:
         rev = save_revision(saved, plan, base)
     except Gone:
-        created = create(plan)
-        return Saved(created.saved, created.revision, created.edit_key)
+        return create(plan)
     return Saved(saved, rev)
 
 

@@ -37,7 +37,7 @@ def client_address(request: HttpRequest) -> str:
     """The client's address: REMOTE_ADDR, or with N trusted proxies in front, the address the
     outermost one saw (X-Forwarded-For entries further left are the client's to forge)."""
     remote = request.META.get("REMOTE_ADDR", "") or "unknown"
-    proxies = getattr(settings, "TRUSTED_PROXIES", 0)
+    proxies = settings.TRUSTED_PROXIES
     if proxies <= 0:
         return remote
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")

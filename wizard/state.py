@@ -69,10 +69,7 @@ class WizardState:
         data = self.session.get(SESSION_KEY)
         if not create:
             return data if isinstance(data, dict) else None
-        if self.read_only:
-            raise PermissionError(
-                "this wizard state is read-only (the live preview writes nothing)"
-            )
+        self._writable()
         if not isinstance(data, dict):
             self.reset("v2")
             data = self.session[SESSION_KEY]
@@ -126,6 +123,12 @@ class WizardState:
 
     # writes -----------------------------------------------------------------------------------
 
+    def _writable(self) -> None:
+        if self.read_only:
+            raise PermissionError(
+                "this wizard state is read-only (the live preview writes nothing)"
+            )
+
     def keep_nodes(self, nodes: inventory.Inventory, max_bytes: int) -> bool:
         """Keep the trimmed inventory, unless the session would then exceed `max_bytes` encoded
         (False: nothing changed)."""
@@ -133,28 +136,17 @@ class WizardState:
         items = {**dict(self.session.items()), NODES_KEY: document}
         if len(self.session.encode(items)) > max_bytes:
             return False
-        self._write_key(NODES_KEY, document)
+        self._writable()
+        self.session[NODES_KEY] = document
         return True
 
     def forget_nodes(self) -> None:
         if NODES_KEY in self.session:
-            self._write_key(NODES_KEY, None)
-
-    def _write_key(self, key: str, value) -> None:
-        if self.read_only:
-            raise PermissionError(
-                "this wizard state is read-only (the live preview writes nothing)"
-            )
-        if value is None:
-            del self.session[key]
-        else:
-            self.session[key] = value
+            self._writable()
+            del self.session[NODES_KEY]
 
     def _write(self, data: dict) -> None:
-        if self.read_only:
-            raise PermissionError(
-                "this wizard state is read-only (the live preview writes nothing)"
-            )
+        self._writable()
         self.session[SESSION_KEY] = data
 
     def reset(self, target: str) -> None:
@@ -187,20 +179,15 @@ class WizardState:
             stored["visited"].append(slug)
         self.session.modified = True
 
-    def save_step(self, slug: str, data) -> StepForm:
-        """Keep what was posted for a step (only the step's own fields), valid or not; returns the
-        step's form bound to it."""
-        form = self.form(slug, raw_of(data))
-        names = form.field_names
-        self._keep(slug, {k: v for k, v in form.raw.items() if k in names}, visited=True)
-        return form
+    def save_step(self, slug: str, data) -> None:
+        """Keep what was posted for a step (only the step's own fields), valid or not."""
+        _, raw = self._posted(slug, data)
+        self._keep(slug, raw, visited=True)
 
     def edit_rows(self, slug: str, data, kind: str, target: str) -> tuple[str | None, str]:
         """Keep what was posted, with a row added to list `target` ("add") or row `target`
         removed ("remove"). Returns the field to focus (a new row's first field) and an anchor."""
-        form = self.form(slug, raw_of(data))
-        names = form.field_names
-        raw = {k: v for k, v in form.raw.items() if k in names}
+        form, raw = self._posted(slug, data)
         focus, anchor = None, target
         if kind == "add" and target in form.lists:
             raw, focus = add_row(raw, target)
@@ -211,6 +198,11 @@ class WizardState:
             focus = f"add:{anchor}"  # the row is gone: its list's Add button takes the focus
         self._keep(slug, raw, visited=False)
         return focus, anchor
+
+    def _posted(self, slug: str, data) -> tuple[StepForm, RawData]:
+        """The step's form bound to what was posted, and the posted values of its own fields."""
+        form = self.form(slug, raw_of(data))
+        return form, {k: v for k, v in form.raw.items() if k in form.field_names}
 
     # reads ------------------------------------------------------------------------------------
 

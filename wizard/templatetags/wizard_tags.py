@@ -99,12 +99,7 @@ def runbook_blocks(markdown: str) -> list[dict]:
             blocks.append({"kind": f"h{level + 1}", "parts": _inline(line.lstrip("#").strip())})
         elif line.startswith(("- ", "* ")):
             flush()
-            if (
-                blocks
-                and blocks[-1]["kind"] == "ul"
-                and i > 0
-                and lines[i - 1].startswith(("- ", "* "))
-            ):
+            if i > 0 and lines[i - 1].startswith(("- ", "* ")):  # the list goes on
                 blocks[-1]["items"].append(_inline(line[2:]))
             else:
                 blocks.append({"kind": "ul", "items": [_inline(line[2:])]})

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
@@ -81,14 +82,18 @@ def findings_json(findings: list[Finding]) -> list[dict]:
     ]
 
 
+def content_length(request: HttpRequest) -> int:
+    """The length the request announces (0 when it announces none, or nonsense)."""
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
 def read_body(request: HttpRequest, cap: int, what: str = "the body") -> bytes:
     """The request body, or ApiError 413 when it is (or announces itself as) over `cap` bytes."""
     too_large = ApiError(413, "too_large", f"{what} is larger than {cap} bytes")
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > cap:
+    if content_length(request) > cap:
         raise too_large
     try:
         body = request.body
@@ -138,8 +143,6 @@ def read_plan_and_nodes(request: HttpRequest) -> tuple[Plan, inventory.Inventory
 
 def render_cap() -> int:
     """Bytes /api/render accepts: a plan plus an inventory, within Django's body cap."""
-    from django.conf import settings
-
     upload = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or inventory.MAX_INVENTORY_BYTES
     return max(MAX_BODY, min(MAX_BODY + inventory.MAX_INVENTORY_BYTES, upload))
 
@@ -293,7 +296,6 @@ def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
 @rate_limited("import")
 def import_values(request: HttpRequest) -> JsonResponse:
     """A values file (YAML body) -> the plan it describes, with the import findings."""
-
     target = request.GET.get("target") or None
     if target is not None and target not in TARGETS:
         raise ApiError(400, "invalid_target", "target must be v2 or v0.6")
@@ -318,8 +320,4 @@ def import_values(request: HttpRequest) -> JsonResponse:
 
 def import_cap() -> int:
     """Bytes of YAML the doors accept: the parser's cap, or Django's body cap if smaller."""
-    from django.conf import settings
-
-    from wizard.core import safeyaml
-
     return min(safeyaml.MAX_BYTES, settings.DATA_UPLOAD_MAX_MEMORY_SIZE or safeyaml.MAX_BYTES)

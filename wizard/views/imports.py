@@ -15,10 +15,13 @@ from wizard.core import safeyaml
 from wizard.core.importer import import_text, report_dict
 from wizard.ratelimit import rate_limited
 from wizard.state import WizardState
-from wizard.views.api import import_cap
+from wizard.views.api import content_length, import_cap
 
-TARGET_CHOICES = (("auto", "Detect from the file"), ("v2", "v2 (chart 2.15)"),
-                  ("v0.6", "0.6 (legacy chart 0.6.1)"))  # fmt: skip
+TARGET_CHOICES = (
+    ("auto", "Detect from the file"),
+    ("v2", "v2 (chart 2.15)"),
+    ("v0.6", "0.6 (legacy chart 0.6.1)"),
+)
 
 
 class ImportForm(forms.Form):
@@ -33,12 +36,18 @@ class ImportForm(forms.Form):
         upload, text = data.get("file"), data.get("text") or ""
         cap = import_cap()
         if upload is not None and upload.size > cap:
-            self.add_error("file", forms.ValidationError(
-                f"The file is {upload.size:,} bytes; the limit is {cap:,}.", code="too_large"))  # fmt: skip
+            self.add_error(
+                "file",
+                forms.ValidationError(
+                    f"The file is {upload.size:,} bytes; the limit is {cap:,}.", code="too_large"
+                ),
+            )
             return data
         if upload is None and not text.strip():
-            self.add_error("file", forms.ValidationError(
-                "Choose a values file or paste one below.", code="missing"))  # fmt: skip
+            self.add_error(
+                "file",
+                forms.ValidationError("Choose a values file or paste one below.", code="missing"),
+            )
             return data
         field = "file" if upload is not None else "text"
         raw = upload.read(cap + 1) if upload is not None else text.encode("utf-8")
@@ -51,8 +60,12 @@ class ImportForm(forms.Form):
             self.add_error(field, forms.ValidationError(where + exc.message, code="refused"))
             return data
         if result.ambiguous:
-            self.add_error("target", forms.ValidationError(
-                "The file could be for either chart: choose v2 or 0.6.", code="ambiguous"))  # fmt: skip
+            self.add_error(
+                "target",
+                forms.ValidationError(
+                    "The file could be for either chart: choose v2 or 0.6.", code="ambiguous"
+                ),
+            )
         data["result"] = result
         return data
 
@@ -60,7 +73,8 @@ class ImportForm(forms.Form):
 @require_http_methods(["GET", "HEAD", "POST"])
 @rate_limited("import")
 def import_page(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST" and _too_large(request):
+    # multipart framing and the other fields come on top of the file
+    if request.method == "POST" and content_length(request) > import_cap() + 64 * 1024:
         form = ImportForm()
         form.add_error(None, f"The upload is larger than {import_cap():,} bytes.")
         return render(request, "import/import.html", {"form": form}, status=413)
@@ -73,11 +87,3 @@ def import_page(request: HttpRequest) -> HttpResponse:
         return redirect("wizard:review")
     status = 400 if request.method == "POST" else 200
     return render(request, "import/import.html", {"form": form}, status=status)
-
-
-def _too_large(request: HttpRequest) -> bool:
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return False
-    return length > import_cap() + 64 * 1024  # multipart framing and the other fields

@@ -7,12 +7,9 @@ same 404 as an unknown one.
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -22,58 +19,33 @@ from wizard.core.checks import check, has_errors
 from wizard.core.merge import Merge, merge
 from wizard.models import Revision, SavedPlan
 from wizard.ratelimit import rate_limited
+from wizard.state import WizardState
 
-PLAN_FILES = (bundle.PLAN_FILE,)
 ZIP_FILE = "bundle.zip"
 
 
-def _state(request: HttpRequest):
-    from wizard.state import WizardState  # the wizard's session state (wizard/state.py)
-
-    return WizardState(request.session)
-
-
-def _wizard_url() -> str:
-    for name in ("wizard:review", "wizard:start"):
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return "/"
+def _found(found):
+    """The plan or revision the URL or the session names; a malformed id is the same 404 as an
+    unknown one."""
+    if found is None:
+        raise Http404("No such plan or revision.")
+    return found
 
 
-def _shared(share_id: str) -> SavedPlan:
-    saved = plans.get_shared(share_id)
-    if saved is None:
-        raise Http404("No such plan.")
-    return saved
-
-
-def _owned(key: str) -> SavedPlan:
-    saved = plans.get_by_key(key)
-    if saved is None:
-        raise Http404("No such plan.")
-    return saved
-
-
-def _revision(saved: SavedPlan, number: int | None) -> Revision:
-    rev = plans.latest(saved) if number is None else plans.revision(saved, number)
-    if rev is None:
-        raise Http404("No such revision.")
-    return rev
-
-
-def _remember(request: HttpRequest, state, saved: SavedPlan, number: int) -> None:
-    state.meta["saved"] = plans.session_ref(saved, number)
-    request.session.modified = True
-
-
-def _saved_response(request: HttpRequest, state, result: plans.Saved) -> HttpResponse:
-    _remember(request, state, result.saved, result.revision.number)
+def _saved_response(request: HttpRequest, state: WizardState, result: plans.Saved) -> HttpResponse:
+    state.meta["saved"] = plans.session_ref(result.saved, result.revision.number)
     if result.edit_key:
         return redirect("share:edit", key=result.edit_key)
     messages.success(request, f"Saved as revision {result.revision.number}.")
     return redirect("share:shared_revision", str(result.saved.share_id), result.revision.number)
+
+
+def _open(state: WizardState, saved: SavedPlan) -> HttpResponse:
+    """Open the plan's latest revision in the wizard, remembered as the base of the next save."""
+    rev = plans.latest(saved)
+    state.load_plan(plans.plan_of(rev))
+    state.meta["saved"] = plans.session_ref(saved, rev.number)
+    return redirect("wizard:review")
 
 
 def _merge_of(conflict: plans.Conflict, mine) -> Merge | None:
@@ -109,26 +81,21 @@ def _conflict_page(
 @rate_limited("save")
 def save(request: HttpRequest) -> HttpResponse:
     """Save the wizard's plan: first save creates the plan, later ones append revisions."""
-    state = _state(request)
-    mine = state.build_plan()
-    try:
-        result = plans.save_from_session(state.meta.get("saved"), mine)
-    except plans.Conflict as conflict:
-        return _conflict_page(request, conflict, mine)
-    return _saved_response(request, state, result)
+    return _save(request)
 
 
 @require_POST
 @rate_limited("save")
 def keep_mine(request: HttpRequest) -> HttpResponse:
     """Conflict page: save what the wizard holds as a revision after the latest one shown."""
-    state = _state(request)
+    return _save(request, plans.revision_number(request.POST.get("base", "")) or -1)
+
+
+def _save(request: HttpRequest, base: int | None = None) -> HttpResponse:
+    state = WizardState(request.session)
     mine = state.build_plan()
-    base = request.POST.get("base", "")
     try:
-        result = plans.save_from_session(
-            state.meta.get("saved"), mine, plans.revision_number(base) or -1
-        )
+        result = plans.save_from_session(state.meta.get("saved"), mine, base)
     except plans.Conflict as conflict:
         return _conflict_page(request, conflict, mine)
     return _saved_response(request, state, result)
@@ -138,11 +105,9 @@ def keep_mine(request: HttpRequest) -> HttpResponse:
 @rate_limited("save")
 def merge_both(request: HttpRequest) -> HttpResponse:
     """Conflict page: save both sides' changes, each field both changed as chosen on the page."""
-    state = _state(request)
+    state = WizardState(request.session)
     ref = state.meta.get("saved")
-    saved = plans.get_by_key_hash(ref.get("id")) if isinstance(ref, dict) else None
-    if saved is None:
-        raise Http404("No such plan.")
+    saved = _found(plans.session_plan(ref))
     mine, latest = state.build_plan(), plans.latest(saved)
     base = ref.get("revision") if isinstance(ref.get("revision"), int) else 0
     conflict = plans.Conflict(saved, base, latest)
@@ -167,35 +132,18 @@ def merge_both(request: HttpRequest) -> HttpResponse:
 @require_POST
 def take_latest(request: HttpRequest) -> HttpResponse:
     """Conflict page: open the latest revision in the wizard instead."""
-    state = _state(request)
-    ref = state.meta.get("saved")
-    saved = plans.get_by_key_hash(ref.get("id")) if isinstance(ref, dict) else None
-    if saved is None:
-        raise Http404("No such plan.")
-    rev = plans.latest(saved)
-    state.load_plan(plans.plan_of(rev))
-    _remember(request, state, saved, rev.number)
-    return redirect(_wizard_url())
+    state = WizardState(request.session)
+    return _open(state, _found(plans.session_plan(state.meta.get("saved"))))
 
 
 def _plan_context(saved: SavedPlan, rev: Revision) -> dict:
-    return {
-        **_rendered(_data_key(rev)),
-        "saved": saved,
-        "rev": rev,
-        "is_latest": rev.number == saved.latest_number,
-    }
-
-
-def _data_key(rev: Revision) -> str:
-    return json.dumps(rev.data, sort_keys=True, separators=(",", ":"))
-
-
-def _rendered(data_key: str) -> dict:
-    plan = codec.from_dict(json.loads(data_key))
+    plan = plans.plan_of(rev)
     findings = check(plan)
     files = bundle.render_files(plan)
     return {
+        "saved": saved,
+        "rev": rev,
+        "is_latest": rev.number == saved.latest_number,
         "plan": plan,
         "plan_json": bundle.plan_json(plan),
         "findings": findings,
@@ -206,48 +154,40 @@ def _rendered(data_key: str) -> dict:
     }
 
 
-def _shared_page(request: HttpRequest, share_id: str, number: int | None) -> HttpResponse:
-    rev = plans.shared_revision(share_id, number)
-    if rev is None:
-        raise Http404("No such plan or revision.")
+@require_safe
+def shared_plan(request: HttpRequest, share_id: str, number: int | None = None) -> HttpResponse:
+    rev = _found(plans.shared_revision(share_id, number))
     return render(request, "share/plan.html", _plan_context(rev.saved_plan, rev))
-
-
-@require_safe
-def shared_plan(request: HttpRequest, share_id: str) -> HttpResponse:
-    return _shared_page(request, share_id, None)
-
-
-@require_safe
-def shared_revision(request: HttpRequest, share_id: str, number: int) -> HttpResponse:
-    return _shared_page(request, share_id, number)
 
 
 @require_safe
 def download(
     request: HttpRequest, share_id: str, name: str, number: int | None = None
 ) -> HttpResponse:
-    saved = _shared(share_id)
-    rev = _revision(saved, number)
+    saved = _found(plans.get_shared(share_id))
+    rev = _found(plans.revision(saved, number))
     plan = plans.plan_of(rev)
     if name == bundle.PLAN_FILE:
-        return _attachment(bundle.plan_json(plan), name, "application/json")
+        return attachment(bundle.plan_json(plan), name, "application/json")
     files = bundle.render_files(plan)
     if name != ZIP_FILE and name not in files:
         raise Http404("No such file.")
-    findings = check(plan)
-    if has_errors(findings):
+    if has_errors(check(plan)):
         # Errors block download (house rule); the plan itself stays downloadable.
         return render(request, "share/blocked.html", _plan_context(saved, rev), status=422)
+    return bundle_file(plan, files, name)
+
+
+def bundle_file(plan, files: dict[str, str], name: str, nodes=None) -> HttpResponse:
+    """One of the plan's rendered `files` (or all of them zipped, as ZIP_FILE) as a download."""
     if name == ZIP_FILE:
-        return _attachment(
-            bundle.render_zip(plan), f"polyaxon-{plan.release}.zip", "application/zip"
-        )
+        zipped = bundle.render_zip(plan, nodes)
+        return attachment(zipped, f"polyaxon-{plan.release}.zip", "application/zip")
     content_type = "text/markdown" if name.endswith(".md") else "application/yaml"
-    return _attachment(files[name], name.rsplit("/", 1)[-1], content_type)
+    return attachment(files[name], name.rsplit("/", 1)[-1], content_type)
 
 
-def _attachment(body: str | bytes, filename: str, content_type: str) -> HttpResponse:
+def attachment(body: str | bytes, filename: str, content_type: str) -> HttpResponse:
     if isinstance(body, str):
         content_type += "; charset=utf-8"
     response = HttpResponse(body, content_type=content_type)
@@ -257,7 +197,7 @@ def _attachment(body: str | bytes, filename: str, content_type: str) -> HttpResp
 
 @require_safe
 def history(request: HttpRequest, share_id: str) -> HttpResponse:
-    saved = _shared(share_id)
+    saved = _found(plans.get_shared(share_id))
     revisions, changes = plans.history(saved), plans.what_changed(saved)
     return render(
         request,
@@ -272,11 +212,11 @@ def history(request: HttpRequest, share_id: str) -> HttpResponse:
 
 @require_safe
 def diff(request: HttpRequest, share_id: str) -> HttpResponse:
-    saved = _shared(share_id)
+    saved = _found(plans.get_shared(share_id))
     a, b = request.GET.get("a", ""), request.GET.get("b", "")
     latest = saved.latest_number
-    old = _revision(saved, plans.revision_number(a) or max(latest - 1, 1))
-    new = _revision(saved, plans.revision_number(b) or latest)
+    old = _found(plans.revision(saved, plans.revision_number(a) or max(latest - 1, 1)))
+    new = _found(plans.revision(saved, plans.revision_number(b) or latest))
     before, after = plans.plan_of(old), plans.plan_of(new)
     context = {
         "saved": saved,
@@ -295,9 +235,9 @@ def diff(request: HttpRequest, share_id: str) -> HttpResponse:
 @rate_limited("save")
 def fork(request: HttpRequest, share_id: str) -> HttpResponse:
     """Anyone with the share link: copy the plan (a revision of it) into a new plan of their own."""
-    saved = _shared(share_id)
+    saved = _found(plans.get_shared(share_id))
     number = request.POST.get("revision", "")
-    created = plans.fork(_revision(saved, plans.revision_number(number)))
+    created = plans.fork(_found(plans.revision(saved, plans.revision_number(number))))
     messages.success(request, "This is your copy: keep the edit link.")
     return redirect("share:edit", key=created.edit_key)
 
@@ -305,32 +245,20 @@ def fork(request: HttpRequest, share_id: str) -> HttpResponse:
 @never_cache
 @require_safe
 def edit(request: HttpRequest, key: str) -> HttpResponse:
-    saved = _owned(key)
+    saved = _found(plans.get_by_key(key))
     context = {**_plan_context(saved, plans.latest(saved)), "edit_key": key}
-    return _owner_page(render(request, "share/edit.html", context))
-
-
-def _owner_page(response: HttpResponse) -> HttpResponse:
-    # The URL is the capability: other sites never see it in a Referer. Not "no-referrer": with
-    # it Chromium posts this page's forms with `Origin: null`, which Django's CSRF check refuses.
-    response["Referrer-Policy"] = "same-origin"
-    return response
+    return render(request, "share/edit.html", context)
 
 
 @require_POST
 def open_in_wizard(request: HttpRequest, key: str) -> HttpResponse:
-    saved = _owned(key)
-    rev = plans.latest(saved)
-    state = _state(request)
-    state.load_plan(plans.plan_of(rev))
-    _remember(request, state, saved, rev.number)
-    return redirect(_wizard_url())
+    return _open(WizardState(request.session), _found(plans.get_by_key(key)))
 
 
 @require_POST
 @rate_limited("save")
 def rotate(request: HttpRequest, key: str) -> HttpResponse:
-    saved = _owned(key)
+    saved = _found(plans.get_by_key(key))
     plans.rotate_share(saved)
     messages.success(request, "New share link made; the old one no longer works.")
     return redirect("share:edit", key=key)
@@ -341,10 +269,10 @@ def rotate(request: HttpRequest, key: str) -> HttpResponse:
 @rate_limited("save")
 def delete(request: HttpRequest, key: str) -> HttpResponse:
     """Deleting cannot be undone: a POST without `confirm` (or a GET) shows the confirmation page."""
-    saved = _owned(key)
+    saved = _found(plans.get_by_key(key))
     if request.method == "POST" and request.POST.get("confirm") == "delete":
         plans.delete(saved)
         return render(request, "share/deleted.html")
     rev = plans.latest(saved)
     context = {"saved": saved, "plan": plans.plan_of(rev), "edit_key": key}
-    return _owner_page(render(request, "share/delete_confirm.html", context))
+    return render(request, "share/delete_confirm.html", context)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from wizard import steps
 from wizard.core import bundle, placement
-from wizard.core.checks import check, has_errors
+from wizard.core.checks import ERROR, check, has_errors
 from wizard.core.readiness import readiness
 from wizard.core.values import to_yaml
 from wizard.forms import NodesForm, StartForm, raw_of
@@ -21,7 +21,6 @@ from wizard.ratelimit import rate_limited
 from wizard.state import WizardState
 from wizard.views import share
 
-ZIP_NAME = "bundle.zip"
 # Rows of the review's nodes x pods grid: at 2,000 nodes the full grid is 1.8 MB of HTML and
 # 2 s to render; the findings and the runbook still cover every node.
 GRID_ROWS = 200
@@ -44,12 +43,12 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
     spec = _step_or_404(slug)
     state = WizardState(request.session)
     if request.method in ("GET", "HEAD"):
-        return _render_step(request, state, spec)
+        return _render_step(request, _step_context(state, spec))
     action = steps.action_of(request.POST)
     if action.kind in ("add", "remove"):
         focus, anchor = state.edit_rows(slug, request.POST, action.kind, action.arg)
         if request.htmx:
-            return _render_step(request, state, spec, focus=focus)
+            return _render_step(request, _step_context(state, spec), focus=focus)
         return redirect(reverse("wizard:step", args=[slug]) + f"#id_{anchor}")
     state.save_step(slug, request.POST)
     if action.kind == "save":  # save at any point: this step's typing first, then the whole plan
@@ -59,11 +58,11 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
     if action.kind == "back":
         before = steps.previous(slug)
         return redirect(_url_of(before.slug) if before else reverse("wizard:start"))
-    response = _render_step(
-        request, state, spec, blocking=True, overrides={slug: raw_of(request.POST)}
-    )
-    if response is not None:
-        return response
+    # Bound to what was posted, not to what the session kept: the session never keeps a
+    # credential, but its error must still show next to the field.
+    context = _step_context(state, spec, {slug: raw_of(request.POST)})
+    if context["form"].has_errors():
+        return _render_step(request, context, blocked=True)
     after = steps.following(slug)
     return redirect(_url_of(after.slug if after else "review"))
 
@@ -124,7 +123,7 @@ def _render_review(request, state: WizardState, nodes_form, status: int = 200) -
         "values": files.pop(bundle.VALUES_FILE),
         "runbook": files.pop(bundle.RUNBOOK_FILE),
         "presets": sorted(files.items()),
-        "zip_name": ZIP_NAME,
+        "zip_name": share.ZIP_FILE,
         "meta": state.meta,
         "nodes_form": nodes_form,
         "inventory": inventory,
@@ -139,33 +138,16 @@ def _render_review(request, state: WizardState, nodes_form, status: int = 200) -
 @require_safe
 def download(request: HttpRequest, name: str) -> HttpResponse:
     state = WizardState(request.session)
-    plan = state.build_plan()
+    plan, forms = state.build()
     inventory = state.nodes
     files = bundle.render_files(plan, inventory)
-    if name != ZIP_NAME and name not in files:
+    if name != share.ZIP_FILE and name not in files:
         raise Http404("No such file for this plan.")
-    findings = check(plan)
-    if has_errors(findings):
-        errors = [f for f in findings if f.severity == "error"]
-        context = {"groups": steps.grouped_findings(errors, state.build()[1]), "name": name}
+    errors = [f for f in check(plan) if f.severity == ERROR]
+    if errors:
+        context = {"groups": steps.grouped_findings(errors, forms), "name": name}
         return render(request, "wizard/download_refused.html", context, status=409)
-    if name == ZIP_NAME:
-        body, filename, ctype = (
-            bundle.render_zip(plan, inventory),
-            f"polyaxon-{plan.release}.zip",
-            "application/zip",
-        )
-    else:
-        body, filename = files[name].encode(), name.rsplit("/", 1)[-1]
-        ctype = (
-            "text/markdown; charset=utf-8"
-            if name.endswith(".md")
-            else "application/yaml; charset=utf-8"
-        )
-    response = HttpResponse(body, content_type=ctype)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return share.bundle_file(plan, files, name, inventory)
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -206,15 +188,8 @@ def _step_context(state: WizardState, spec: steps.Step, overrides=None, live=Fal
 
 
 def _render_step(
-    request, state, spec, focus=None, blocking=False, overrides=None
-) -> HttpResponse | None:
-    """The step page (a partial for htmx); with `blocking`, None unless the step has errors.
-    `overrides` binds steps to what was posted instead of what the session kept (the session
-    never keeps a credential, but its error must still show next to the field)."""
-    context = _step_context(state, spec, overrides)
-    if blocking and not context["form"].has_errors():
-        return None
-    context["focus"] = focus
-    context["blocked"] = blocking
+    request, context: dict, focus: str | None = None, blocked: bool = False
+) -> HttpResponse:
+    """The step page (a partial for htmx); `blocked`: Next was refused for the step's errors."""
     template = "wizard/partials/_step_response.html" if request.htmx else "wizard/step.html"
-    return render(request, template, context)
+    return render(request, template, {**context, "focus": focus, "blocked": blocked})

@@ -17,9 +17,8 @@ from django.core.management.base import BaseCommand, CommandError
 from wizard.core import bundle
 from wizard.core.checks import check, has_errors
 from wizard.core.importer import import_text, migration_markdown
-from wizard.core.plan import TARGETS
 from wizard.core.safeyaml import YamlRefused
-from wizard.management.commands.lint_values import read_values
+from wizard.management.files import add_target_argument, ambiguous_target, read_values
 
 MIGRATION_FILE = "MIGRATION.md"
 
@@ -30,7 +29,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("values", help="the Helm values file to import")
         parser.add_argument("--out", required=True, help="the plan file to write")
-        parser.add_argument("--target", choices=TARGETS, help="chart version (default: detect)")
+        add_target_argument(parser)
         parser.add_argument("--release", help="the Helm release (default: the file's header)")
         parser.add_argument("--namespace", help="the namespace (default: the file's header)")
         parser.add_argument(
@@ -57,11 +56,7 @@ class Command(BaseCommand):
         except YamlRefused as exc:  # too large for a plan
             raise CommandError(f"{options['values']}: {exc.message}", returncode=2) from exc
         if result.ambiguous:
-            raise CommandError(
-                "cannot tell whether the file is for the v2 or the 0.6 chart: pass --target v2 "
-                "or --target v0.6",
-                returncode=2,
-            )
+            raise ambiguous_target()
         findings = list(result.findings) + check(result.plan)
         for finding in findings:
             self.stderr.write(finding.line(), style_func=lambda s: s)

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from wizard.core import bundle, codec, inventory, placement
+from wizard.core import bundle, codec, placement
 from wizard.core.checks import check, has_errors
+from wizard.management.files import NODES_HELP, read_inventory
 
 MAX_PLAN_BYTES = 1024 * 1024
 
@@ -19,17 +20,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("plan", help="the plan file (JSON, see docs/plan-format.md)")
         parser.add_argument("--out", required=True, help="folder to write the rendered files to")
-        parser.add_argument(
-            "--nodes",
-            metavar="FILE",
-            help="`kubectl get nodes -o json` (or -o yaml) output: also check where each pod can land",
-        )
+        parser.add_argument("--nodes", metavar="FILE", help=NODES_HELP)
 
     def handle(self, *args, **options) -> None:
         plan = load_plan(Path(options["plan"]))
         nodes = None
         if options.get("nodes"):
-            nodes = load_inventory(Path(options["nodes"]))
+            nodes = read_inventory(Path(options["nodes"]))
             findings, where = placement.check_with_nodes(plan, nodes)
             for line in placement.summary_lines(where):
                 self.stdout.write(f"lands on {line}")
@@ -69,19 +66,3 @@ def load_plan(path: Path):
     except codec.PlanFormatError as exc:
         lines = "\n".join(f"  {p or '(top)'}: {m}" for p, m in exc.problems)
         raise CommandError(f"{path} is not a valid plan:\n{lines}") from exc
-
-
-def load_inventory(path: Path) -> inventory.Inventory:
-    """Read a node inventory, or CommandError (exit 2) saying where it is wrong."""
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(inventory.MAX_INVENTORY_BYTES + 1)
-    except OSError as exc:
-        raise CommandError(f"cannot read {path}: {exc.strerror or exc}", returncode=2) from exc
-    try:
-        return inventory.parse_inventory(raw)
-    except inventory.InventoryError as exc:
-        where = exc.path or (f"line {exc.line}" if exc.line else "")
-        raise CommandError(
-            f"{path}: {where + ': ' if where else ''}{exc.message}", returncode=2
-        ) from exc
