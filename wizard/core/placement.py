@@ -772,8 +772,13 @@ def check_nodes(plan: Plan, inventory: Inventory) -> list[Finding]:
     return placement_findings(plan, place(plan, inventory))
 
 
-def check_with_nodes(plan: Plan, inventory: Inventory) -> tuple[list[Finding], Placement]:
-    """`check(plan)` plus the placement findings, errors first; and the placement (for a grid)."""
+def check_with_nodes(
+    plan: Plan, inventory: Inventory | None
+) -> tuple[list[Finding], Placement | None]:
+    """`check(plan)` plus the placement findings, errors first; and the placement (for a grid).
+    Without an inventory: `check(plan)` and no placement."""
+    if inventory is None:
+        return check(plan), None
     where = place(plan, inventory)
     findings = check(plan) + placement_findings(plan, where)
     return sorted(findings, key=lambda f: SEVERITIES.index(f.severity)), where

@@ -175,11 +175,7 @@ def _shared(share_id: str):
 @rate_limited("render")
 def render(request: HttpRequest) -> JsonResponse:
     plan, nodes = read_plan_and_nodes(request)
-    where = None
-    if nodes is None:
-        findings = check(plan)
-    else:
-        findings, where = placement.check_with_nodes(plan, nodes)
+    findings, where = placement.check_with_nodes(plan, nodes)
     if has_errors(findings):
         raise ApiError(
             422, "plan_has_errors", "fix the errors first", findings=findings_json(findings)

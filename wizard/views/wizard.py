@@ -108,11 +108,7 @@ def nodes(request: HttpRequest) -> HttpResponse:
 def _render_review(request, state: WizardState, nodes_form, status: int = 200) -> HttpResponse:
     plan, forms = state.build()
     inventory = state.nodes
-    where = None
-    if inventory is None:
-        findings = check(plan)
-    else:
-        findings, where = placement.check_with_nodes(plan, inventory)
+    findings, where = placement.check_with_nodes(plan, inventory)
     files = bundle.render_files(plan, inventory)
     context = {
         "plan": plan,
