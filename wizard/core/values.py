@@ -105,13 +105,14 @@ _MOUNTS = {
     "repos": "/polyaxon-repos",
     "upload": "/tmp/upload",
 }
+_EXTERNAL = "External (managed) services the platform connects to."
 
 
 def to_sections(plan: Plan) -> list[tuple[str, dict]]:
     """(comment, top-level keys) per concern of the guide, in file order; values the plan keeps
     from an imported file are merged under the keys the wizard writes, the rest come last."""
-    table = _V06_SECTIONS if plan.target == "v0.6" else _V2_SECTIONS
-    sections = [(comment, data) for comment, data in (section(plan) for section in table) if data]
+    sections = _v06_sections(plan) if plan.target == "v0.6" else _v2_sections(plan)
+    sections = [(comment, data) for comment, data in sections if data]
     if not plan.kept:
         return sections
     managed = {key for _, data in sections for key in data}
@@ -278,75 +279,53 @@ def _preset_environment(pool: Pool) -> dict:
 # --- v2 (chart 2.15.x) -----------------------------------------------------------------------
 
 
-def _v2_scheduling_section(plan: Plan) -> tuple[str, dict]:
-    return (
-        "Scheduling: core components (gateway, agent, operator, hooks) on the core pool; core nodes\n"
-        "are tainted (RUNBOOK.md) and runs reach their own pools through the preset files.\n"
-        + (
+def _v2_sections(plan: Plan) -> list[tuple[str, dict]]:
+    if core_affinity(plan):
+        affinity = (
             "affinity places core pods (node affinity, spread replicas); its podAffinity null keeps\n"
             "the chart's default podAffinity from merging in.\n"
-            if core_affinity(plan)
-            else "affinity null drops the chart's default podAffinity, which also steered the "
-            "cleaner jobs.\n"
         )
-        + f"Guide: {GUIDE_V2}#scheduling",
-        {**_pinning(plan.scheduling.core), "affinity": _v2_core_affinity(plan)},
-    )
-
-
-def _v2_database_section(plan: Plan) -> tuple[str, dict]:
-    return (
-        "Database: "
-        + (
-            "external (managed) PostgreSQL, the guide's advice for HA"
-            if plan.database.kind == "external"
-            else "in-cluster PostgreSQL with a persistent volume, pinned to the core pool (not HA)"
+    else:
+        affinity = "affinity null drops the chart's default podAffinity, which also steered the cleaner jobs.\n"
+    if plan.database.kind == "external":
+        database = "external (managed) PostgreSQL, the guide's advice for HA"
+    else:
+        database = (
+            "in-cluster PostgreSQL with a persistent volume, pinned to the core pool (not HA)"
         )
-        + f".\nGuide: {GUIDE_V2}#database-high-availability",
-        _v2_database(plan),
-    )
-
-
-def _v2_components_section(plan: Plan) -> tuple[str, dict]:
-    return (
-        "Other components: the celery scheduler and its broker (Community Edition runs without them).\n"
-        f"Guide: {GUIDE_V2}#other-components-high-availability",
-        _v2_components(plan),
-    )
-
-
-def _external_section(plan: Plan) -> tuple[str, dict]:
-    return ("External (managed) services the platform connects to.", _external_services(plan))
-
-
-def _v2_storage_section(plan: Plan) -> tuple[str, dict]:
-    return (
-        "Storage: one durable artifacts store for outputs and logs; data stores as connections.\n"
-        f"Guide: {GUIDE_V2}#storages",
-        _v2_storage(plan),
-    )
-
-
-def _v2_tls_section(plan: Plan) -> tuple[str, dict]:
-    return (
-        "SSL: " + _tls_summary(plan) + f"\nGuide: {GUIDE_V2}#ssl--network-security",
-        _v2_tls(plan),
-    )
-
-
-def _v2_security_section(plan: Plan) -> tuple[str, dict]:
-    return (
-        "Security context: core services and runs as a non-root uid/gid; volumes get the fsGroup.\n"
-        f"Guide: {GUIDE_V2}#security-context",
-        {"securityContext": _v2_security(plan)},
-    )
-
-
-def _v2_secrets_section(plan: Plan) -> tuple[str, dict]:
-    return (
-        "Secrets: every password and key comes from this existing Secret (RUNBOOK.md creates it).",
-        {"platformSecret": plan.secrets.name, "user": _user(plan)},
-    )
+    return [
+        (
+            "Scheduling: core components (gateway, agent, operator, hooks) on the core pool; core nodes\n"
+            "are tainted (RUNBOOK.md) and runs reach their own pools through the preset files.\n"
+            f"{affinity}Guide: {GUIDE_V2}#scheduling",
+            {**_pinning(plan.scheduling.core), "affinity": _v2_core_affinity(plan)},
+        ),
+        (
+            f"Database: {database}.\nGuide: {GUIDE_V2}#database-high-availability",
+            _v2_database(plan),
+        ),
+        (
+            "Other components: the celery scheduler and its broker (Community Edition runs without them).\n"
+            f"Guide: {GUIDE_V2}#other-components-high-availability",
+            _v2_components(plan),
+        ),
+        (_EXTERNAL, _external_services(plan)),
+        (
+            "Storage: one durable artifacts store for outputs and logs; data stores as connections.\n"
+            f"Guide: {GUIDE_V2}#storages",
+            _v2_storage(plan),
+        ),
+        (f"SSL: {_tls_summary(plan)}\nGuide: {GUIDE_V2}#ssl--network-security", _v2_tls(plan)),
+        (
+            "Security context: core services and runs as a non-root uid/gid; volumes get the fsGroup.\n"
+            f"Guide: {GUIDE_V2}#security-context",
+            {"securityContext": _v2_security(plan)},
+        ),
+        (
+            "Secrets: every password and key comes from this existing Secret (RUNBOOK.md creates it).",
+            {"platformSecret": plan.secrets.name, "user": _user(plan)},
+        ),
+    ]
 
 
 def _v2_database(plan: Plan) -> dict:
@@ -642,76 +621,64 @@ def preset_yaml(plan: Plan, name: str) -> str:
 # --- 0.6 (legacy chart 0.6.1) ----------------------------------------------------------------
 
 
-def _v06_scheduling_section(plan: Plan) -> tuple[str, dict]:
+def _v06_sections(plan: Plan) -> list[tuple[str, dict]]:
     scheduling = _pinning(plan.scheduling.core)
     affinity = core_affinity(plan)
     if affinity:
         # 0.6 core pods carry type=polyaxon-core, so the chart's default podAffinity (which
         # Helm merges in) still means something there: it is left as the chart has it.
         scheduling["affinity"] = affinity
-    return (
-        "Scheduling: flat core selector (the guide's nested per-class nodeSelector is not valid for\n"
-        "0.5+ charts). Defaults for experiments, jobs, builds, notebooks and tensorboards are set in\n"
-        f"the Polyaxon UI settings (RUNBOOK.md).\nGuide: {GUIDE}#scheduling",
-        scheduling,
-    )
+    return [
+        (
+            "Scheduling: flat core selector (the guide's nested per-class nodeSelector is not valid for\n"
+            "0.5+ charts). Defaults for experiments, jobs, builds, notebooks and tensorboards are set in\n"
+            f"the Polyaxon UI settings (RUNBOOK.md).\nGuide: {GUIDE}#scheduling",
+            scheduling,
+        ),
+        (f"Database.\nGuide: {GUIDE}#database-high-availability", _v06_database(plan)),
+        (
+            "Other components: Redis and the broker, pinned to the core pool when in-cluster.\n"
+            f"Guide: {GUIDE}#other-components-high-availability",
+            _v06_components(plan),
+        ),
+        (_EXTERNAL, _external_services(plan)),
+        (
+            f"Storage: durable logs, repos, uploads, outputs and data.\nGuide: {GUIDE}#storages",
+            {"persistence": _v06_persistence(plan)},
+        ),
+        (f"SSL: {_tls_summary(plan)}\nGuide: {GUIDE}#ssl", _v06_tls(plan)),
+        (
+            f"Security context: fsGroup for core pods, uid/gid for runs.\nGuide: {GUIDE}#security-context",
+            {"securityContext": _v06_security(plan)},
+        ),
+        (
+            "Initial admin user; its password is set at install time from the Secret (RUNBOOK.md).",
+            {"user": _user(plan)},
+        ),
+    ]
 
 
-def _v06_database_section(plan: Plan) -> tuple[str, dict]:
+def _v06_database(plan: Plan) -> dict:
     db = plan.database
     if db.kind == "external":
-        database = {"postgresql": {"enabled": False}}
-    else:
-        database = {
-            "postgresql": {
-                "enabled": True,
-                "postgresqlUsername": db.user,
-                "postgresqlDatabase": db.name,
-                "persistence": {"enabled": True, "size": db.size},
-                "master": _pinning(plan.scheduling.core),
-            }
+        return {"postgresql": {"enabled": False}}
+    persistence = {"enabled": True, "size": db.size}
+    if db.storage_class:
+        persistence["storageClass"] = db.storage_class
+    return {
+        "postgresql": {
+            "enabled": True,
+            "postgresqlUsername": db.user,
+            "postgresqlDatabase": db.name,
+            "persistence": persistence,
+            "master": _pinning(plan.scheduling.core),
         }
-        if db.storage_class:
-            database["postgresql"]["persistence"]["storageClass"] = db.storage_class
-    return ("Database.\n" + f"Guide: {GUIDE}#database-high-availability", database)
+    }
 
 
-def _v06_components_section(plan: Plan) -> tuple[str, dict]:
-    return (
-        "Other components: Redis and the broker, pinned to the core pool when in-cluster.\n"
-        f"Guide: {GUIDE}#other-components-high-availability",
-        _v06_components(plan, _pinning(plan.scheduling.core)),
-    )
-
-
-def _v06_storage_section(plan: Plan) -> tuple[str, dict]:
-    return (
-        "Storage: durable logs, repos, uploads, outputs and data.\n" + f"Guide: {GUIDE}#storages",
-        {"persistence": _v06_persistence(plan)},
-    )
-
-
-def _v06_tls_section(plan: Plan) -> tuple[str, dict]:
-    return ("SSL: " + _tls_summary(plan) + f"\nGuide: {GUIDE}#ssl", _v06_tls(plan))
-
-
-def _v06_security_section(plan: Plan) -> tuple[str, dict]:
-    return (
-        "Security context: fsGroup for core pods, uid/gid for runs.\n"
-        + f"Guide: {GUIDE}#security-context",
-        {"securityContext": _v06_security(plan)},
-    )
-
-
-def _v06_user_section(plan: Plan) -> tuple[str, dict]:
-    return (
-        "Initial admin user; its password is set at install time from the Secret (RUNBOOK.md).",
-        {"user": _user(plan)},
-    )
-
-
-def _v06_components(plan: Plan, pin: dict) -> dict:
+def _v06_components(plan: Plan) -> dict:
     comp = plan.components
+    pin = _pinning(plan.scheduling.core)
     out: dict = {"broker": comp.broker}
     if comp.redis.kind == "in-cluster":
         out["redis"] = {
@@ -785,27 +752,3 @@ def _v06_security(plan: Plan) -> dict:
     if not sec.enabled:
         return {"enabled": False}
     return {"enabled": True, "user": sec.uid, "group": sec.gid}
-
-
-# --- the sections, in file order --------------------------------------------------------------
-
-_V2_SECTIONS = (
-    _v2_scheduling_section,
-    _v2_database_section,
-    _v2_components_section,
-    _external_section,
-    _v2_storage_section,
-    _v2_tls_section,
-    _v2_security_section,
-    _v2_secrets_section,
-)
-_V06_SECTIONS = (
-    _v06_scheduling_section,
-    _v06_database_section,
-    _v06_components_section,
-    _external_section,
-    _v06_storage_section,
-    _v06_tls_section,
-    _v06_security_section,
-    _v06_user_section,
-)
