@@ -29,7 +29,7 @@ from .plan import (
     workload_pools,
 )
 from .rules import is_reserved_label_key
-from .values import gce_backend_config, guide, to_presets
+from .values import GCE_BACKEND_CONFIG, guide, to_presets
 
 HELM_REPO = "https://charts.polyaxon.com"
 
@@ -675,7 +675,7 @@ def _extra_secrets(plan: Plan) -> list[str]:
     if plan.target == "v2" and tls.ingress and tls.controller == "gce":
         manifest = (
             "apiVersion: cloud.google.com/v1\nkind: BackendConfig\nmetadata:\n"
-            f"  name: {gce_backend_config(plan)}\nspec:\n  timeoutSec: 600\n"
+            f"  name: {GCE_BACKEND_CONFIG}\nspec:\n  timeoutSec: 600\n"
             "  connectionDraining:\n    drainingTimeoutSec: 30\n"
             "  healthCheck:\n    requestPath: /healthz/\n"
         )

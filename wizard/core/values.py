@@ -13,12 +13,10 @@ import json
 from . import yamlio
 from .credentials import GCS_MOUNT_PATH
 from .plan import (
-    CHART_VERSIONS,
     DB_CA_CONNECTION,
     DB_CA_KEY,
     DB_CA_MOUNT_PATH,
     DEFAULT_BUILD_IMAGE,
-    WORKLOAD_CLASSES,
     Affinity,
     MatchExpression,
     NodeSelectorTerm,
@@ -45,49 +43,6 @@ def guide(plan: Plan) -> str:
     return GUIDE if plan.target == "v0.6" else GUIDE_V2
 
 
-# 0.6 pods carry type=polyaxon-core; v2 pods carry app.kubernetes.io/part-of=polyaxon-core and never
-# `type`, so each target's spread selects the label its own pods have (tests/render checks it).
-_SPREAD = {
-    "podAntiAffinity": {
-        "preferredDuringSchedulingIgnoredDuringExecution": [
-            {
-                "weight": 100,
-                "podAffinityTerm": {
-                    "labelSelector": {
-                        "matchExpressions": [
-                            {"key": "type", "operator": "In", "values": ["polyaxon-core"]}
-                        ]
-                    },
-                    "topologyKey": "kubernetes.io/hostname",
-                },
-            }
-        ]
-    }
-}
-_V2_CORE_LABEL = ("app.kubernetes.io/part-of", "polyaxon-core")
-_V2_SPREAD = {
-    # Helm merges a user's affinity map into the chart's default podAffinity: null drops it.
-    "podAffinity": None,
-    "podAntiAffinity": {
-        "preferredDuringSchedulingIgnoredDuringExecution": [
-            {
-                "weight": 100,
-                "podAffinityTerm": {
-                    "labelSelector": {
-                        "matchExpressions": [
-                            {
-                                "key": _V2_CORE_LABEL[0],
-                                "operator": "In",
-                                "values": [_V2_CORE_LABEL[1]],
-                            }
-                        ]
-                    },
-                    "topologyKey": "kubernetes.io/hostname",
-                },
-            }
-        ]
-    },
-}
 # Ingress annotations per controller (docs/ingress-and-tls.md). nginx: artifact uploads need a large
 # body, log streaming and websockets long reads and no buffering.
 _NGINX_ANNOTATIONS = {
@@ -146,9 +101,8 @@ def to_yaml(plan: Plan) -> str:
 
 
 def _header_comment(plan: Plan) -> str:
-    version = CHART_VERSIONS.get(plan.target, CHART_VERSIONS["v2"])  # plan.chart_version
     return yamlio.comment(
-        f"Polyaxon {version} production values for release {_q(plan.release)} "
+        f"Polyaxon {plan.chart_version} production values for release {_q(plan.release)} "
         f"in namespace {_q(plan.namespace)}.\nSecrets are not in this file: apply it with the "
         "helm command of RUNBOOK.md, which reads them\nfrom the Kubernetes Secret "
         f"{_q(plan.secrets.name)}."
@@ -160,12 +114,9 @@ def _header_comment(plan: Plan) -> str:
     )
 
 
-_quote = json.JSONEncoder(ensure_ascii=False).encode
-
-
 def _q(value: str) -> str:
     """A user value quoted for a comment line (yamlio.comment escapes what is left)."""
-    return _quote(value)
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _selector(pool: Pool) -> dict:
@@ -243,9 +194,25 @@ def core_affinity(plan: Plan) -> dict:
     node = node_affinity(sched.core.affinity)
     if node:
         out["nodeAffinity"] = node
-    switch = _SPREAD if plan.target == "v0.6" else _V2_SPREAD  # the labels each target's pods carry
-    anti = switch["podAntiAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"]
-    anti = copy.deepcopy(anti) if sched.spread_core else []
+    anti = []
+    if sched.spread_core:
+        # 0.6 pods carry type=polyaxon-core; v2 pods carry app.kubernetes.io/part-of=polyaxon-core
+        # and never `type`, so each target's spread selects the label its own pods have
+        # (tests/render checks it).
+        key = "type" if plan.target == "v0.6" else "app.kubernetes.io/part-of"
+        anti.append(
+            {
+                "weight": 100,
+                "podAffinityTerm": {
+                    "labelSelector": {
+                        "matchExpressions": [
+                            {"key": key, "operator": "In", "values": ["polyaxon-core"]}
+                        ]
+                    },
+                    "topologyKey": "kubernetes.io/hostname",
+                },
+            }
+        )
     anti += [spread_term(t) for t in sched.core.affinity.spread]
     if anti:
         out["podAntiAffinity"] = {"preferredDuringSchedulingIgnoredDuringExecution": anti}
@@ -430,6 +397,10 @@ def _v2_storage(plan: Plan) -> dict:
     return out
 
 
+# The v2 connection kind of each bucket store.
+_BUCKET_KINDS = {"s3": "s3", "gcs": "gcs", "azure": "wasb"}
+
+
 def _bucket_url(store: Store) -> str:
     if store.kind == "s3":
         return f"s3://{store.bucket}"
@@ -439,23 +410,23 @@ def _bucket_url(store: Store) -> str:
 
 
 def _connection(store: Store, default_mount: str) -> dict:
-    mount = store.mount_path or default_mount
-    if store.kind in ("s3", "gcs", "azure"):
-        kind = {"s3": "s3", "gcs": "gcs", "azure": "wasb"}[store.kind]
+    if store.kind in _BUCKET_KINDS:
         secret = {"name": store.secret}
         if store.kind == "gcs":
             secret["mountPath"] = GCS_MOUNT_PATH
         return {
             "name": store.name,
-            "kind": kind,
+            "kind": _BUCKET_KINDS[store.kind],
             "schema": {"bucket": _bucket_url(store)},
             "secret": secret,
         }
     if store.kind == "claim":
-        schema = {"volumeClaim": store.claim, "mountPath": mount, "readOnly": store.read_only}
-        return {"name": store.name, "kind": "volume_claim", "schema": schema}
-    schema = {"hostPath": store.host_path, "mountPath": mount, "readOnly": store.read_only}
-    return {"name": store.name, "kind": "host_path", "schema": schema}
+        kind, schema = "volume_claim", {"volumeClaim": store.claim}
+    else:
+        kind, schema = "host_path", {"hostPath": store.host_path}
+    schema["mountPath"] = store.mount_path or default_mount
+    schema["readOnly"] = store.read_only
+    return {"name": store.name, "kind": kind, "schema": schema}
 
 
 def _tls_summary(plan: Plan) -> str:
@@ -521,10 +492,9 @@ def _ingress(plan: Plan, annotations: dict, class_name: str = "") -> dict:
     return ingress
 
 
-def gce_backend_config(plan: Plan) -> str:
-    """Name of the GKE BackendConfig (created by the runbook) that sets the backend timeout. Not
-    derived from the release: values.yaml does not carry it, so an imported file keeps its name."""
-    return "polyaxon-gateway-backend"
+# The GKE BackendConfig (created by the runbook) that sets the backend timeout. Not derived from
+# the release: values.yaml does not carry it, so an imported file keeps its name.
+GCE_BACKEND_CONFIG = "polyaxon-gateway-backend"
 
 
 def _v2_tls(plan: Plan) -> dict:
@@ -541,9 +511,7 @@ def _v2_tls(plan: Plan) -> dict:
             # BackendConfig gives log streaming and uploads more than GKE's 30 s default.
             service["annotations"] = {
                 "cloud.google.com/neg": '{"ingress": true}',
-                "cloud.google.com/backend-config": json.dumps(
-                    {"default": gce_backend_config(plan)}
-                ),
+                "cloud.google.com/backend-config": json.dumps({"default": GCE_BACKEND_CONFIG}),
             }
         else:
             out["ingress"] = _ingress(plan, {}, tls.ingress_class)
@@ -603,7 +571,7 @@ def to_presets(plan: Plan) -> dict[str, dict]:
             presets[name] = {"isPreset": True, "build": build}
         else:
             presets[name] = {"isPreset": True, "runPatch": {"environment": environment}}
-    return {name: presets[name] for name in WORKLOAD_CLASSES if name in presets}
+    return presets
 
 
 def preset_yaml(plan: Plan, name: str) -> str:
