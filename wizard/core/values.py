@@ -269,7 +269,7 @@ def _v2_sections(plan: Plan) -> list[tuple[str, dict]]:
         ),
         (
             f"Database: {database}.\nGuide: {GUIDE_V2}#database-high-availability",
-            _v2_database(plan),
+            _database(plan),
         ),
         (
             "Other components: the celery scheduler and its broker (Community Edition runs without them).\n"
@@ -295,19 +295,30 @@ def _v2_sections(plan: Plan) -> list[tuple[str, dict]]:
     ]
 
 
-def _v2_database(plan: Plan) -> dict:
+def _database(plan: Plan) -> dict:
     db = plan.database
     if db.kind == "external":
         return {"postgresql": {"enabled": False}}
     persistence = {"enabled": True, "size": db.size}
     if db.storage_class:
         persistence["storageClass"] = db.storage_class
+    pin = _pinning(plan.scheduling.core)
+    if plan.target == "v0.6":
+        return {
+            "postgresql": {
+                "enabled": True,
+                "postgresqlUsername": db.user,
+                "postgresqlDatabase": db.name,
+                "persistence": persistence,
+                "master": pin,
+            }
+        }
     return {
         "postgresql": {
             "enabled": True,
             "auth": {"username": db.user, "database": db.name},
             # bitnami 15.x reads primary.*, not the chart's stale postgresql.persistence.
-            "primary": {"persistence": persistence, **_pinning(plan.scheduling.core)},
+            "primary": {"persistence": persistence, **pin},
         }
     }
 
@@ -603,7 +614,7 @@ def _v06_sections(plan: Plan) -> list[tuple[str, dict]]:
             f"the Polyaxon UI settings (RUNBOOK.md).\nGuide: {GUIDE}#scheduling",
             scheduling,
         ),
-        (f"Database.\nGuide: {GUIDE}#database-high-availability", _v06_database(plan)),
+        (f"Database.\nGuide: {GUIDE}#database-high-availability", _database(plan)),
         (
             "Other components: Redis and the broker, pinned to the core pool when in-cluster.\n"
             f"Guide: {GUIDE}#other-components-high-availability",
@@ -624,24 +635,6 @@ def _v06_sections(plan: Plan) -> list[tuple[str, dict]]:
             {"user": _user(plan)},
         ),
     ]
-
-
-def _v06_database(plan: Plan) -> dict:
-    db = plan.database
-    if db.kind == "external":
-        return {"postgresql": {"enabled": False}}
-    persistence = {"enabled": True, "size": db.size}
-    if db.storage_class:
-        persistence["storageClass"] = db.storage_class
-    return {
-        "postgresql": {
-            "enabled": True,
-            "postgresqlUsername": db.user,
-            "postgresqlDatabase": db.name,
-            "persistence": persistence,
-            "master": _pinning(plan.scheduling.core),
-        }
-    }
 
 
 def _v06_components(plan: Plan) -> dict:
