@@ -110,7 +110,7 @@ def _title(plan: Plan, inventory: Inventory | None = None) -> str:
 
 def _code(value: str) -> str:
     """Inline code for a user value: one line, printable, no backtick to break out of it."""
-    safe = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in value).replace("`", "'")
+    safe = _text(value).replace("`", "'")
     return f"`{safe}`"
 
 
@@ -242,6 +242,15 @@ def _selector(pool: Pool) -> str:
     return ",".join(f"{label.key}={label.value}" for label in pool.labels)
 
 
+def _carried(pool: Pool) -> str:
+    """A command that says so when no node carries all the pool's labels."""
+    selector = quote(_selector(pool))
+    return (
+        f"kubectl get nodes -l {selector} -o name | grep -q . "
+        f"|| printf 'no node carries %s yet\\n' {selector}"
+    )
+
+
 def _own_labels(pool: Pool) -> list:
     """The pool's labels the runbook may set: never one Kubernetes or the provider owns."""
     return [label for label in pool.labels if not is_reserved_label_key(label.key)]
@@ -279,22 +288,11 @@ def _nodes(plan: Plan, inventory: Inventory | None = None) -> tuple[str, str] | 
             "taint through `values.yaml`.",
             "",
         ]
-        exports = []
-        for p in pools:
-            stem = p.var.removesuffix("_NODES").lower().replace("_", "-")
-            exports.append(f'export {p.var}="{stem}-node-1 {stem}-node-2"   # {p.what}')
+        exports = [f"{_placeholder(p)}   # {p.what}" for p in pools]
     out.append(_sh(*exports))
-    reserved = sorted(
-        {label.key for p in pools for label in p.pool.labels if is_reserved_label_key(label.key)}
+    out += _reserved_labels(
+        pools, " The check after each pool says whether some node carries all its labels."
     )
-    if reserved:
-        out += [
-            "These labels belong to Kubernetes, the kubelet or the cloud provider: "
-            + ", ".join(_code(key) for key in reserved)
-            + ". The selectors use them as they are, and this step never sets or removes them. "
-            "The check after each pool says whether some node carries all its labels.",
-            "",
-        ]
     if provider in ("gke", "aks"):
         out += [
             "The update replaces the pool's own list of labels (and of taints): first print what the "
@@ -305,11 +303,7 @@ def _nodes(plan: Plan, inventory: Inventory | None = None) -> tuple[str, str] | 
     for p in pools:
         cmds, back = _pool_commands(provider, p)
         undo += back
-        selector = _selector(p.pool)
-        cmds.append(
-            f"kubectl get nodes -l {quote(selector)} -o name | grep -q . "
-            f"|| printf 'no node carries %s yet\\n' {quote(selector)}"
-        )
+        cmds.append(_carried(p.pool))
         out += [f"Nodes for {p.what}:", "", _sh(*cmds)]
         if provider in ("gke", "aks") and (_own_labels(p.pool) or taint_of(p.pool)):
             out += [
@@ -331,6 +325,22 @@ def _nodes(plan: Plan, inventory: Inventory | None = None) -> tuple[str, str] | 
     return "Label and taint the nodes", "\n".join(out)
 
 
+def _reserved_labels(pools: list[_NodePool], more: str = "") -> list[str]:
+    """A paragraph naming the selectors' labels that the node step leaves alone, if any."""
+    reserved = sorted(
+        {label.key for p in pools for label in p.pool.labels if is_reserved_label_key(label.key)}
+    )
+    if not reserved:
+        return []
+    return [
+        "These labels belong to Kubernetes, the kubelet or the cloud provider: "
+        + ", ".join(_code(key) for key in reserved)
+        + ". The selectors use them as they are, and this step never sets or removes them."
+        + more,
+        "",
+    ]
+
+
 def _real_nodes(plan: Plan, pools: list[_NodePool], inventory: Inventory) -> str:
     """The node step for kubectl pools with the cluster's own nodes: labels and taints only on
     the nodes that lack them; a pool no node carries a label of keeps a placeholder."""
@@ -346,16 +356,7 @@ def _real_nodes(plan: Plan, pools: list[_NodePool], inventory: Inventory) -> str
         "`values.yaml`.",
         "",
     ]
-    reserved = sorted(
-        {label.key for p in pools for label in p.pool.labels if is_reserved_label_key(label.key)}
-    )
-    if reserved:
-        out += [
-            "These labels belong to Kubernetes, the kubelet or the cloud provider: "
-            + ", ".join(_code(key) for key in reserved)
-            + ". The selectors use them as they are, and this step never sets or removes them.",
-            "",
-        ]
+    out += _reserved_labels(pools)
     undo: list[str] = []
     for p in pools:
         taint = taint_of(p.pool)
@@ -372,11 +373,7 @@ def _real_nodes(plan: Plan, pools: list[_NodePool], inventory: Inventory) -> str
             cmds, back, notes = _known_nodes(p, pn, by_name)
             undo += back
             out += notes
-        selector = _selector(p.pool)
-        cmds.append(
-            f"kubectl get nodes -l {quote(selector)} -o name | grep -q . "
-            f"|| printf 'no node carries %s yet\\n' {quote(selector)}"
-        )
+        cmds.append(_carried(p.pool))
         out += [_sh(*cmds)]
     if undo:
         out += ["Undo (only what these commands changed):", "", _sh(*undo)]
@@ -395,14 +392,19 @@ def _names_text(names) -> str:
 
 def _unlabelled_pool(p: _NodePool, free: list[str]) -> tuple[list[str], str]:
     """Prose and the placeholder line for a pool none of the inventory's nodes belongs to."""
-    stem = p.var.removesuffix("_NODES").lower().replace("_", "-")
     note = (
         f"No node of the inventory carries any of its labels ({_code(_selector(p.pool))}): name "
         "its nodes (space-separated) in the first line."
     )
     if free:
         note += f" Nodes no pool claims yet: {_names_text(free)}."
-    return [note, ""], f'export {p.var}="{stem}-node-1 {stem}-node-2"'
+    return [note, ""], _placeholder(p)
+
+
+def _placeholder(p: _NodePool) -> str:
+    """The export naming the pool's nodes, with made-up names for the reader to replace."""
+    stem = p.var.removesuffix("_NODES").lower().replace("_", "-")
+    return f'export {p.var}="{stem}-node-1 {stem}-node-2"'
 
 
 def _known_nodes(p: _NodePool, pn: PoolNodes, by_name: dict) -> tuple[list, list, list[str]]:
