@@ -21,6 +21,7 @@ from .plan import (
     Plan,
     Pool,
     Store,
+    Toleration,
     db_ca_mounted,
     needs_rabbitmq,
     registry_declared,
@@ -411,7 +412,6 @@ def _known_nodes(p: _NodePool, pn: PoolNodes, by_name: dict) -> tuple[list, list
     """Commands for a pool some nodes of the inventory already belong to (fully or partly)."""
     own = _own_labels(p.pool)
     taint = taint_of(p.pool)
-    spec = f"{taint.key}={taint.value}:{taint.effect}" if taint else ""
     notes = []
     if pn.labelled:
         notes.append(f"Already labelled: {_names_text(pn.labelled)}.")
@@ -419,35 +419,25 @@ def _known_nodes(p: _NodePool, pn: PoolNodes, by_name: dict) -> tuple[list, list
         notes.append(
             f"Some of the labels only (the missing ones are added): {_names_text(pn.partly_labelled)}."
         )
-    cmds, back = [], []
     missing: dict[tuple, list[str]] = {}
     for name in pn.partly_labelled:
         labels = by_name[name].labels
         lacks = tuple(label for label in own if labels.get(label.key) != label.value)
         if lacks:
             missing.setdefault(lacks, []).append(name)
-    for lacks, names in missing.items():
-        nodes = " ".join(quote(n) for n in names)
-        cmds.append(
-            f"kubectl label nodes {nodes} "
-            + " ".join(quote(f"{label.key}={label.value}") for label in lacks)
-            + " --overwrite"
-        )
-        back.append(
-            f"kubectl label nodes {nodes} " + " ".join(quote(f"{label.key}-") for label in lacks)
-        )
+    pairs = [
+        _kubectl_label(" ".join(quote(n) for n in names), lacks) for lacks, names in missing.items()
+    ]
     if taint:
         wanted = _taint(taint)
         untainted = list(pn.untainted) + [
             n for n in pn.partly_labelled if wanted not in by_name[n].taints
         ]
         if untainted:
-            nodes = " ".join(quote(n) for n in untainted)
-            cmds.append(f"kubectl taint nodes {nodes} {quote(spec)} --overwrite")
-            back.append(f"kubectl taint nodes {nodes} {quote(spec + '-')}")
+            pairs.append(_kubectl_taint(" ".join(quote(n) for n in untainted), taint))
         else:
             notes.append("Every one of them carries the pool's taint already.")
-    return cmds, back, [*notes, ""]
+    return [cmd for cmd, _ in pairs], [undo for _, undo in pairs], [*notes, ""]
 
 
 def _pool_var(p: _NodePool) -> str:
@@ -459,31 +449,25 @@ def _pool_commands(provider: str, p: _NodePool) -> tuple[list[str], list[str]]:
     """(commands that put the pool's own labels and taint on its nodes, commands that undo them)."""
     own = _own_labels(p.pool)
     taint = taint_of(p.pool)
-    spec = f"{taint.key}={taint.value}:{taint.effect}" if taint else ""
     pool_var = _pool_var(p)
     if provider == "gke":
         where = f'{pool_var} --cluster="$CLUSTER" --location="$LOCATION"'
         cmds = [
             f"gcloud container node-pools describe {where} --format='yaml(config.labels,config.taints)'"
         ]
-        if own:
-            labels = ",".join(f"{label.key}={label.value}" for label in own)
-            cmds.append(f"gcloud container node-pools update {where} --node-labels={quote(labels)}")
-        if taint:
-            cmds.append(f"gcloud container node-pools update {where} --node-taints={quote(spec)}")
+        cmds += [
+            f"gcloud container node-pools update {where} {flag}"
+            for flag in _pool_flags(provider, p)
+        ]
         return cmds, []
     if provider == "aks":
         where = f'--resource-group "$RESOURCE_GROUP" --cluster-name "$CLUSTER" --name {pool_var}'
         cmds = [
             f"az aks nodepool show {where} --query '{{labels: nodeLabels, taints: nodeTaints}}'"
         ]
-        update = ""
-        if own:
-            update += " --labels " + " ".join(quote(f"{label.key}={label.value}") for label in own)
-        if taint:
-            update += f" --node-taints {quote(spec)}"
-        if update:
-            cmds.append(f"az aks nodepool update {where}{update}")
+        flags = _pool_flags(provider, p)
+        if flags:
+            cmds.append(" ".join([f"az aks nodepool update {where}", *flags]))
         return cmds, []
     if provider == "eks":
         where = f'--cluster-name "$CLUSTER" --nodegroup-name {pool_var}'
@@ -502,41 +486,67 @@ def _pool_commands(provider: str, p: _NodePool) -> tuple[list[str], list[str]]:
             [f"aws eks update-nodegroup-config {where}{update}"],
             [f"aws eks update-nodegroup-config {where}{back}"],
         )
-    cmds, back = [], []
+    pairs = []
     if own:
-        labels = " ".join(quote(f"{label.key}={label.value}") for label in own)
-        cmds.append(f"kubectl label nodes ${p.var} {labels} --overwrite")
-        back.append(
-            f"kubectl label nodes ${p.var} " + " ".join(quote(f"{label.key}-") for label in own)
-        )
+        pairs.append(_kubectl_label(f"${p.var}", own))
     if taint:
-        cmds.append(f"kubectl taint nodes ${p.var} {quote(spec)} --overwrite")
-        back.append(f"kubectl taint nodes ${p.var} {quote(spec + '-')}")
-    return cmds, back
+        pairs.append(_kubectl_taint(f"${p.var}", taint))
+    return [cmd for cmd, _ in pairs], [undo for _, undo in pairs]
+
+
+def _kubectl_label(nodes: str, labels) -> tuple[str, str]:
+    """(kubectl setting the labels on the nodes, kubectl removing them again)."""
+    return (
+        f"kubectl label nodes {nodes} "
+        + " ".join(quote(f"{label.key}={label.value}") for label in labels)
+        + " --overwrite",
+        f"kubectl label nodes {nodes} " + " ".join(quote(f"{label.key}-") for label in labels),
+    )
+
+
+def _kubectl_taint(nodes: str, taint: Toleration) -> tuple[str, str]:
+    """(kubectl tainting the nodes, kubectl removing the taint again)."""
+    spec = _taint_spec(taint)
+    return (
+        f"kubectl taint nodes {nodes} {quote(spec)} --overwrite",
+        f"kubectl taint nodes {nodes} {quote(spec + '-')}",
+    )
+
+
+def _taint_spec(taint: Toleration) -> str:
+    return f"{taint.key}={taint.value}:{taint.effect}"
+
+
+def _pool_flags(provider: str, p: _NodePool) -> list[str]:
+    """The gcloud (gke) or az (aks) flags that give a node pool the pool's own labels and taint."""
+    own = _own_labels(p.pool)
+    taint = taint_of(p.pool)
+    flags = []
+    if provider == "gke":
+        if own:
+            labels = ",".join(f"{label.key}={label.value}" for label in own)
+            flags.append(f"--node-labels={quote(labels)}")
+        if taint:
+            flags.append(f"--node-taints={quote(_taint_spec(taint))}")
+    else:
+        if own:
+            flags.append(
+                "--labels " + " ".join(quote(f"{label.key}={label.value}") for label in own)
+            )
+        if taint:
+            flags.append(f"--node-taints {quote(_taint_spec(taint))}")
+    return flags
 
 
 def _pool_create(provider: str, p: _NodePool) -> str:
     """The provider's create command with the pool's own labels and taint (size and machine type
     left to the reader)."""
-    own = _own_labels(p.pool)
-    taint = taint_of(p.pool)
-    spec = f"{taint.key}={taint.value}:{taint.effect}" if taint else ""
     pool_var = _pool_var(p)
     if provider == "gke":
         cmd = f'gcloud container node-pools create {pool_var} --cluster="$CLUSTER" --location="$LOCATION"'
-        if own:
-            cmd += " --node-labels=" + quote(
-                ",".join(f"{label.key}={label.value}" for label in own)
-            )
-        if taint:
-            cmd += f" --node-taints={quote(spec)}"
-        return cmd
-    cmd = f'az aks nodepool add --resource-group "$RESOURCE_GROUP" --cluster-name "$CLUSTER" --name {pool_var}'
-    if own:
-        cmd += " --labels " + " ".join(quote(f"{label.key}={label.value}") for label in own)
-    if taint:
-        cmd += f" --node-taints {quote(spec)}"
-    return cmd
+    else:
+        cmd = f'az aks nodepool add --resource-group "$RESOURCE_GROUP" --cluster-name "$CLUSTER" --name {pool_var}'
+    return " ".join([cmd, *_pool_flags(provider, p)])
 
 
 def _namespace_and_secrets(plan: Plan) -> tuple[str, str]:
