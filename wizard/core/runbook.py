@@ -142,18 +142,19 @@ def _prerequisites(plan: Plan) -> tuple[str, str]:
     cmds = ["kubectl config current-context", "kubectl get nodes --show-labels", "helm version"]
     cli = {
         "gke": (
-            "the Google Cloud CLI (`gcloud`), allowed to update the cluster's node pools",
+            "The Google Cloud CLI (`gcloud`), allowed to update the cluster's node pools",
             "gcloud version",
         ),
         "eks": (
-            "the AWS CLI v2 (`aws`), allowed to update the cluster's managed node groups",
+            "The AWS CLI v2 (`aws`), allowed to update the cluster's managed node groups",
             "aws --version",
         ),
-        "aks": ("the Azure CLI (`az`), allowed to update the cluster's node pools", "az version"),
+        "aks": ("The Azure CLI (`az`), allowed to update the cluster's node pools", "az version"),
     }.get(plan.scheduling.provider)
     if cli:
-        items.append(f"- {cli[0][0].upper()}{cli[0][1:]}.")
-        cmds.append(cli[1])
+        need, version = cli
+        items.append(f"- {need}.")
+        cmds.append(version)
     tls = plan.tls
     if tls.ingress:
         items += _controller_prerequisites(plan, cmds)
@@ -1014,8 +1015,6 @@ def _workloads(plan: Plan) -> tuple[str, str] | None:
 
 
 def _v06_workloads(plan: Plan) -> tuple[str, str]:
-    import json
-
     out = [
         "The 0.6 chart schedules only core pods. Set the defaults for runs in the Polyaxon UI: "
         "**Settings → Scheduling**, one entry per class (tensorboards use the notebooks pool):",
@@ -1037,7 +1036,7 @@ def _v06_workloads(plan: Plan) -> tuple[str, str]:
 
 def _verify(plan: Plan) -> tuple[str, str]:
     ns = _ns(plan)
-    selector = ",".join(f"{label.key}={label.value}" for label in plan.scheduling.core.labels)
+    selector = _selector(plan.scheduling.core)
     pods = _core_pods(plan)
     out = []
     if selector:
@@ -1106,16 +1105,16 @@ def _rollback(plan: Plan) -> tuple[str, str]:
             f"helm rollback {rel} REVISION {_helm_ns(plan)}".rstrip(),
         ),
     ]
-    db = plan.database
-    restore_note = (
-        "If a database migration ran, also restore the backup taken before the upgrade "
-        "(set `stamp` to the backup's timestamp):"
-    )
-    need_stamp = ': "${stamp:?set stamp to the timestamp of the backup to restore}"'
-    if db.kind == "external":
-        out += [restore_note, "", _sh(need_stamp, *_client_pod(plan, "restore"))]
+    if plan.database.kind == "external":
+        restore = _client_pod(plan, "restore")
     else:
-        out += [restore_note, "", _sh(need_stamp, *_in_cluster_pg(plan, "restore"))]
+        restore = _in_cluster_pg(plan, "restore")
+    out += [
+        "If a database migration ran, also restore the backup taken before the upgrade "
+        "(set `stamp` to the backup's timestamp):",
+        "",
+        _sh(': "${stamp:?set stamp to the timestamp of the backup to restore}"', *restore),
+    ]
     return "Roll back", "\n".join(out)
 
 
