@@ -983,25 +983,22 @@ def _workloads(plan: Plan) -> tuple[str, str] | None:
                     "polyaxon run --hub tensorboard -f presets/notebooks.yaml",
                 ),
             ]
-        elif name == "builds":
-            out += [
+            continue
+        if name == "builds":
+            title = (
                 "Builds (the preset adds a kaniko build, pushed through the registry connection "
-                f"{_code(plan.scheduling.registry_connection)}; use it for runs that should be built first):",
-                "",
-                _sh(
-                    "polyaxon check -f polyaxonfile.yaml -f presets/builds.yaml",
-                    "polyaxon run -f polyaxonfile.yaml -f presets/builds.yaml",
-                ),
-            ]
+                f"{_code(plan.scheduling.registry_connection)}; use it for runs that should be built first):"
+            )
         else:
-            out += [
-                f"{name.capitalize()}:",
-                "",
-                _sh(
-                    f"polyaxon check -f polyaxonfile.yaml -f presets/{name}.yaml",
-                    f"polyaxon run -f polyaxonfile.yaml -f presets/{name}.yaml",
-                ),
-            ]
+            title = f"{name.capitalize()}:"
+        out += [
+            title,
+            "",
+            _sh(
+                f"polyaxon check -f polyaxonfile.yaml -f presets/{name}.yaml",
+                f"polyaxon run -f polyaxonfile.yaml -f presets/{name}.yaml",
+            ),
+        ]
     missing = [n for n in WORKLOAD_CLASSES if n not in presets]
     if missing:
         out.append(
