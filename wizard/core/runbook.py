@@ -601,7 +601,8 @@ def _namespace_and_secrets(plan: Plan) -> tuple[str, str]:
             "done",
         ),
     ]
-    for ss in store_secrets(plan):
+    stored = store_secrets(plan)
+    for ss in stored:
         checks = [f': "${{{var}:?export {var} first}}"' for _, var in ss.literals]
         checks += [
             f': "${{{var}:?export {var} (path of the credentials file) first}}"'
@@ -639,7 +640,7 @@ def _namespace_and_secrets(plan: Plan) -> tuple[str, str]:
             )
         )
     undo = [f"kubectl delete secret {name} {ns}"] + [
-        f"kubectl delete secret {quote(s.name)} {ns}" for s in store_secrets(plan)
+        f"kubectl delete secret {quote(s.name)} {ns}" for s in stored
     ]
     if db_ca_mounted(plan):
         undo.append(f"kubectl delete secret {quote(plan.database.ca_secret)} {ns}")

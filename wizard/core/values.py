@@ -286,7 +286,7 @@ def _v2_sections(plan: Plan) -> list[tuple[str, dict]]:
         (
             "Security context: core services and runs as a non-root uid/gid; volumes get the fsGroup.\n"
             f"Guide: {GUIDE_V2}#security-context",
-            {"securityContext": _v2_security(plan)},
+            {"securityContext": _security(plan)},
         ),
         (
             "Secrets: every password and key comes from this existing Secret (RUNBOOK.md creates it).",
@@ -531,10 +531,12 @@ def _v2_tls(plan: Plan) -> dict:
     return out
 
 
-def _v2_security(plan: Plan) -> dict:
+def _security(plan: Plan) -> dict:
     sec = plan.security
     if not sec.enabled:
         return {"enabled": False}
+    if plan.target == "v0.6":
+        return {"enabled": True, "user": sec.uid, "group": sec.gid}
     out = {"enabled": True, "runAsUser": sec.uid, "runAsGroup": sec.gid, "fsGroup": sec.fs_group}
     if sec.fs_group_change_policy:
         out["fsGroupChangePolicy"] = sec.fs_group_change_policy
@@ -628,7 +630,7 @@ def _v06_sections(plan: Plan) -> list[tuple[str, dict]]:
         (f"SSL: {_tls_summary(plan)}\nGuide: {GUIDE}#ssl", _v06_tls(plan)),
         (
             f"Security context: fsGroup for core pods, uid/gid for runs.\nGuide: {GUIDE}#security-context",
-            {"securityContext": _v06_security(plan)},
+            {"securityContext": _security(plan)},
         ),
         (
             "Initial admin user; its password is set at install time from the Secret (RUNBOOK.md).",
@@ -706,10 +708,3 @@ def _v06_tls(plan: Plan) -> dict:
                 # Polyaxon's docs: NodePort SSL serves on the API service's port 443.
                 out["api"] = {"service": {"externalPort": 443}}
     return out
-
-
-def _v06_security(plan: Plan) -> dict:
-    sec = plan.security
-    if not sec.enabled:
-        return {"enabled": False}
-    return {"enabled": True, "user": sec.uid, "group": sec.gid}
