@@ -82,7 +82,7 @@ def _helm_ns(plan: Plan) -> str:
     return "" if plan.target == "v0.6" else _ns(plan)
 
 
-def _title(plan: Plan, inventory: Inventory | None = None) -> str:
+def _title(plan: Plan, inventory: Inventory | None) -> str:
     lines = [
         f"# Runbook: Polyaxon {plan.chart_version} in production",
         "",
@@ -258,7 +258,7 @@ def _own_labels(pool: Pool) -> list:
     return [label for label in pool.labels if not is_reserved_label_key(label.key)]
 
 
-def _nodes(plan: Plan, inventory: Inventory | None = None) -> tuple[str, str] | None:
+def _nodes(plan: Plan, inventory: Inventory | None) -> tuple[str, str] | None:
     pools = [p for p in _node_pools(plan) if p.pool.labels]
     if not pools:
         return None
@@ -570,13 +570,14 @@ def _namespace_and_secrets(plan: Plan) -> tuple[str, str]:
         "created only if missing, so re-running never rotates a key by accident.",
         "",
     ]
-    lines = []
-    for e in entries:
-        if e.generate:
-            lines.append(f'export {e.key}="${{{e.key}:-$(openssl rand -hex 32)}}"   # {e.purpose}')
-    for e in entries:
-        if not e.generate:
-            lines.append(f': "${{{e.key}:?export {e.key} ({e.purpose}) first}}"')
+    lines = [
+        f'export {e.key}="${{{e.key}:-$(openssl rand -hex 32)}}"   # {e.purpose}'
+        for e in entries
+        if e.generate
+    ]
+    lines += [
+        f': "${{{e.key}:?export {e.key} ({e.purpose}) first}}"' for e in entries if not e.generate
+    ]
     create = [
         f"kubectl get secret {name} {ns} >/dev/null 2>&1 || kubectl create secret generic {name} {ns} \\"
     ]
