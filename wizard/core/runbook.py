@@ -711,22 +711,21 @@ def _storage(plan: Plan) -> tuple[str, str]:
         if store.kind == "claim":
             shared = path == "storage.artifacts" or plan.target == "v0.6" and not store.read_only
             claim = quote(store.claim)
+            check = [
+                f"kubectl get pvc {claim} {ns} -o jsonpath='{{.status.phase}} {{.spec.accessModes}}{{\"\\n\"}}'"
+            ]
             if shared:
                 what = (
                     "the API (on the core nodes) and the runs (on the workload nodes) both mount it, so it "
                     "must be ReadWriteMany (NFS, EFS, Filestore, Azure Files...): a ReadWriteOnce claim "
                     "attaches to one node and every pod elsewhere stays Pending."
                 )
-                check = [
-                    f"kubectl get pvc {claim} {ns} -o jsonpath='{{.status.phase}} {{.spec.accessModes}}{{\"\\n\"}}'",
+                check.append(
                     f"kubectl get pvc {claim} {ns} -o jsonpath='{{.spec.accessModes}}' | grep -q ReadWriteMany "
-                    f"|| printf 'claim %s is not ReadWriteMany\\n' {claim}",
-                ]
+                    f"|| printf 'claim %s is not ReadWriteMany\\n' {claim}"
+                )
             else:
                 what = "it must be Bound, and ReadWriteMany when pods on several nodes use it."
-                check = [
-                    f"kubectl get pvc {claim} {ns} -o jsonpath='{{.status.phase}} {{.spec.accessModes}}{{\"\\n\"}}'"
-                ]
             out += [f"- {path}: the claim {_code(store.claim)} must exist; {what}", "", _sh(*check)]
             if not store.read_only:
                 owners.append((path, store))
