@@ -52,8 +52,6 @@ _NGINX_ANNOTATIONS = {
     "nginx.ingress.kubernetes.io/proxy-send-timeout": "600",
     "nginx.ingress.kubernetes.io/proxy-buffering": "off",
 }
-_GATEWAY_HEALTH_PATH = "/healthz/"  # the chart's own probes on the gateway
-_IDLE_TIMEOUT = 600
 _MOUNTS = {
     "artifacts": "/artifacts",
     "logs": "/polyaxon-logs",
@@ -470,8 +468,8 @@ def _controller_annotations(plan: Plan) -> dict:
             prefix + "scheme": tls.alb_scheme,
             # ip targets reach the pods directly: the gateway service can stay ClusterIP.
             prefix + "target-type": "ip",
-            prefix + "healthcheck-path": _GATEWAY_HEALTH_PATH,
-            prefix + "load-balancer-attributes": f"idle_timeout.timeout_seconds={_IDLE_TIMEOUT}",
+            prefix + "healthcheck-path": "/healthz/",  # the chart's own probes on the gateway
+            prefix + "load-balancer-attributes": "idle_timeout.timeout_seconds=600",
         }
         if tls.mode == "acm":
             out[prefix + "listen-ports"] = '[{"HTTP": 80}, {"HTTPS": 443}]'
