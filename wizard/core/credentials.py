@@ -34,7 +34,6 @@ class StoreSecret:
 
 
 def secret_entries(plan: Plan) -> list[SecretEntry]:
-    v2 = plan.target == "v2"
     comp = plan.components
     entries = [
         SecretEntry(
@@ -52,22 +51,20 @@ def secret_entries(plan: Plan) -> list[SecretEntry]:
             False,
             ("user.password",),
         ),
-    ]
-    entries.append(
         SecretEntry(
             "POLYAXON_DB_PASSWORD",
             "PostgreSQL password",
             False,
             _password_paths(plan, "postgresql", plan.database.kind),
-        )
-    )
+        ),
+    ]
     if needs_redis(plan) and comp.redis.use_password:
         paths = _password_paths(plan, "redis", comp.redis.kind)
         entries.append(SecretEntry("POLYAXON_REDIS_PASSWORD", "Redis password", False, paths))
     if needs_rabbitmq(plan):
         paths = _password_paths(plan, "rabbitmq", comp.rabbitmq.kind)
         entries.append(SecretEntry("POLYAXON_RABBITMQ_PASSWORD", "RabbitMQ password", False, paths))
-    if v2:
+    if plan.target == "v2":
         # Kept from an imported file: the chart reads these passwords from platformSecret only.
         if _enabled(plan.kept, "email"):
             entries.append(
