@@ -34,7 +34,6 @@ class StoreSecret:
 
 
 def secret_entries(plan: Plan) -> list[SecretEntry]:
-    v2 = plan.target == "v2"
     comp = plan.components
     entries = [
         SecretEntry(
@@ -52,46 +51,20 @@ def secret_entries(plan: Plan) -> list[SecretEntry]:
             False,
             ("user.password",),
         ),
+        SecretEntry(
+            "POLYAXON_DB_PASSWORD",
+            "PostgreSQL password",
+            False,
+            _password_paths(plan, "postgresql", plan.database.kind),
+        ),
     ]
-    in_cluster_db = plan.database.kind == "in-cluster"
-    if v2:
-        # Keep both equal: the chart reads the superuser key but connects as auth.username.
-        # External: platformSecret feeds the pods, but the chart still renders
-        # <fullname>-postgresql-secret, with a random password when none is given, and the API's
-        # checksum/platform-secrets annotation then restarts it on every upgrade.
-        db_paths = (
-            ("postgresql.auth.password", "postgresql.auth.postgresPassword")
-            if in_cluster_db
-            else ("externalServices.postgresql.password",)
-        )
-    else:
-        db_paths = (
-            ("postgresql.postgresqlPassword",)
-            if in_cluster_db
-            else ("externalServices.postgresql.password",)
-        )
-    entries.append(SecretEntry("POLYAXON_DB_PASSWORD", "PostgreSQL password", False, db_paths))
     if needs_redis(plan) and comp.redis.use_password:
-        internal = comp.redis.kind == "in-cluster"
-        if v2:
-            paths = ("redis.auth.password",) if internal else ("externalServices.redis.password",)
-        else:
-            paths = ("redis.password",) if internal else ("externalServices.redis.password",)
+        paths = _password_paths(plan, "redis", comp.redis.kind)
         entries.append(SecretEntry("POLYAXON_REDIS_PASSWORD", "Redis password", False, paths))
     if needs_rabbitmq(plan):
-        internal = comp.rabbitmq.kind == "in-cluster"
-        if v2:
-            paths = (
-                ("rabbitmq.auth.password",) if internal else ("externalServices.rabbitmq.password",)
-            )
-        else:
-            paths = (
-                ("rabbitmq-ha.rabbitmqPassword",)
-                if internal
-                else ("externalServices.rabbitmq.password",)
-            )
+        paths = _password_paths(plan, "rabbitmq", comp.rabbitmq.kind)
         entries.append(SecretEntry("POLYAXON_RABBITMQ_PASSWORD", "RabbitMQ password", False, paths))
-    if v2:
+    if plan.target == "v2":
         # Kept from an imported file: the chart reads these passwords from platformSecret only.
         if _enabled(plan.kept, "email"):
             entries.append(
@@ -115,6 +88,28 @@ def secret_entries(plan: Plan) -> list[SecretEntry]:
                 key = f"POLYAXON_AUTH_{provider.upper()}_OPTIONS"
                 entries.append(SecretEntry(key, f"{provider} sign-in options (JSON)", False, ()))
     return entries
+
+
+# The chart values an in-cluster service's password fills, by target and service. v2's in-cluster
+# PostgreSQL: keep both equal, the chart reads the superuser key but connects as auth.username.
+_IN_CLUSTER_PASSWORDS = {
+    ("v2", "postgresql"): ("postgresql.auth.password", "postgresql.auth.postgresPassword"),
+    ("v2", "redis"): ("redis.auth.password",),
+    ("v2", "rabbitmq"): ("rabbitmq.auth.password",),
+    ("v0.6", "postgresql"): ("postgresql.postgresqlPassword",),
+    ("v0.6", "redis"): ("redis.password",),
+    ("v0.6", "rabbitmq"): ("rabbitmq-ha.rabbitmqPassword",),
+}
+
+
+def _password_paths(plan: Plan, service: str, kind: str) -> tuple[str, ...]:
+    """The chart values filled with a service's password. An external PostgreSQL's too: v2's
+    platformSecret feeds the pods, but the chart still renders <fullname>-postgresql-secret, with
+    a random password when none is given, and the API's checksum/platform-secrets annotation then
+    restarts it on every upgrade."""
+    if kind == "in-cluster":
+        return _IN_CLUSTER_PASSWORDS["v2" if plan.target == "v2" else "v0.6", service]
+    return (f"externalServices.{service}.password",)
 
 
 _AUTH_PROVIDERS = ("github", "gitlab", "bitbucket", "google", "okta", "onelogin", "azuread")

@@ -21,6 +21,7 @@ from .plan import (
     Plan,
     Pool,
     Store,
+    Toleration,
     db_ca_mounted,
     needs_rabbitmq,
     registry_declared,
@@ -29,7 +30,7 @@ from .plan import (
     workload_pools,
 )
 from .rules import is_reserved_label_key
-from .values import gce_backend_config, guide, to_presets
+from .values import GCE_BACKEND_CONFIG, guide, to_presets
 
 HELM_REPO = "https://charts.polyaxon.com"
 
@@ -81,7 +82,7 @@ def _helm_ns(plan: Plan) -> str:
     return "" if plan.target == "v0.6" else _ns(plan)
 
 
-def _title(plan: Plan, inventory: Inventory | None = None) -> str:
+def _title(plan: Plan, inventory: Inventory | None) -> str:
     lines = [
         f"# Runbook: Polyaxon {plan.chart_version} in production",
         "",
@@ -110,7 +111,7 @@ def _title(plan: Plan, inventory: Inventory | None = None) -> str:
 
 def _code(value: str) -> str:
     """Inline code for a user value: one line, printable, no backtick to break out of it."""
-    safe = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in value).replace("`", "'")
+    safe = _text(value).replace("`", "'")
     return f"`{safe}`"
 
 
@@ -141,18 +142,19 @@ def _prerequisites(plan: Plan) -> tuple[str, str]:
     cmds = ["kubectl config current-context", "kubectl get nodes --show-labels", "helm version"]
     cli = {
         "gke": (
-            "the Google Cloud CLI (`gcloud`), allowed to update the cluster's node pools",
+            "The Google Cloud CLI (`gcloud`), allowed to update the cluster's node pools",
             "gcloud version",
         ),
         "eks": (
-            "the AWS CLI v2 (`aws`), allowed to update the cluster's managed node groups",
+            "The AWS CLI v2 (`aws`), allowed to update the cluster's managed node groups",
             "aws --version",
         ),
-        "aks": ("the Azure CLI (`az`), allowed to update the cluster's node pools", "az version"),
+        "aks": ("The Azure CLI (`az`), allowed to update the cluster's node pools", "az version"),
     }.get(plan.scheduling.provider)
     if cli:
-        items.append(f"- {cli[0][0].upper()}{cli[0][1:]}.")
-        cmds.append(cli[1])
+        need, version = cli
+        items.append(f"- {need}.")
+        cmds.append(version)
     tls = plan.tls
     if tls.ingress:
         items += _controller_prerequisites(plan, cmds)
@@ -242,12 +244,21 @@ def _selector(pool: Pool) -> str:
     return ",".join(f"{label.key}={label.value}" for label in pool.labels)
 
 
+def _carried(pool: Pool) -> str:
+    """A command that says so when no node carries all the pool's labels."""
+    selector = quote(_selector(pool))
+    return (
+        f"kubectl get nodes -l {selector} -o name | grep -q . "
+        f"|| printf 'no node carries %s yet\\n' {selector}"
+    )
+
+
 def _own_labels(pool: Pool) -> list:
     """The pool's labels the runbook may set: never one Kubernetes or the provider owns."""
     return [label for label in pool.labels if not is_reserved_label_key(label.key)]
 
 
-def _nodes(plan: Plan, inventory: Inventory | None = None) -> tuple[str, str] | None:
+def _nodes(plan: Plan, inventory: Inventory | None) -> tuple[str, str] | None:
     pools = [p for p in _node_pools(plan) if p.pool.labels]
     if not pools:
         return None
@@ -279,22 +290,11 @@ def _nodes(plan: Plan, inventory: Inventory | None = None) -> tuple[str, str] | 
             "taint through `values.yaml`.",
             "",
         ]
-        exports = []
-        for p in pools:
-            stem = p.var.removesuffix("_NODES").lower().replace("_", "-")
-            exports.append(f'export {p.var}="{stem}-node-1 {stem}-node-2"   # {p.what}')
+        exports = [f"{_placeholder(p)}   # {p.what}" for p in pools]
     out.append(_sh(*exports))
-    reserved = sorted(
-        {label.key for p in pools for label in p.pool.labels if is_reserved_label_key(label.key)}
+    out += _reserved_labels(
+        pools, " The check after each pool says whether some node carries all its labels."
     )
-    if reserved:
-        out += [
-            "These labels belong to Kubernetes, the kubelet or the cloud provider: "
-            + ", ".join(_code(key) for key in reserved)
-            + ". The selectors use them as they are, and this step never sets or removes them. "
-            "The check after each pool says whether some node carries all its labels.",
-            "",
-        ]
     if provider in ("gke", "aks"):
         out += [
             "The update replaces the pool's own list of labels (and of taints): first print what the "
@@ -305,11 +305,7 @@ def _nodes(plan: Plan, inventory: Inventory | None = None) -> tuple[str, str] | 
     for p in pools:
         cmds, back = _pool_commands(provider, p)
         undo += back
-        selector = _selector(p.pool)
-        cmds.append(
-            f"kubectl get nodes -l {quote(selector)} -o name | grep -q . "
-            f"|| printf 'no node carries %s yet\\n' {quote(selector)}"
-        )
+        cmds.append(_carried(p.pool))
         out += [f"Nodes for {p.what}:", "", _sh(*cmds)]
         if provider in ("gke", "aks") and (_own_labels(p.pool) or taint_of(p.pool)):
             out += [
@@ -331,6 +327,22 @@ def _nodes(plan: Plan, inventory: Inventory | None = None) -> tuple[str, str] | 
     return "Label and taint the nodes", "\n".join(out)
 
 
+def _reserved_labels(pools: list[_NodePool], more: str = "") -> list[str]:
+    """A paragraph naming the selectors' labels that the node step leaves alone, if any."""
+    reserved = sorted(
+        {label.key for p in pools for label in p.pool.labels if is_reserved_label_key(label.key)}
+    )
+    if not reserved:
+        return []
+    return [
+        "These labels belong to Kubernetes, the kubelet or the cloud provider: "
+        + ", ".join(_code(key) for key in reserved)
+        + ". The selectors use them as they are, and this step never sets or removes them."
+        + more,
+        "",
+    ]
+
+
 def _real_nodes(plan: Plan, pools: list[_NodePool], inventory: Inventory) -> str:
     """The node step for kubectl pools with the cluster's own nodes: labels and taints only on
     the nodes that lack them; a pool no node carries a label of keeps a placeholder."""
@@ -346,16 +358,7 @@ def _real_nodes(plan: Plan, pools: list[_NodePool], inventory: Inventory) -> str
         "`values.yaml`.",
         "",
     ]
-    reserved = sorted(
-        {label.key for p in pools for label in p.pool.labels if is_reserved_label_key(label.key)}
-    )
-    if reserved:
-        out += [
-            "These labels belong to Kubernetes, the kubelet or the cloud provider: "
-            + ", ".join(_code(key) for key in reserved)
-            + ". The selectors use them as they are, and this step never sets or removes them.",
-            "",
-        ]
+    out += _reserved_labels(pools)
     undo: list[str] = []
     for p in pools:
         taint = taint_of(p.pool)
@@ -372,11 +375,7 @@ def _real_nodes(plan: Plan, pools: list[_NodePool], inventory: Inventory) -> str
             cmds, back, notes = _known_nodes(p, pn, by_name)
             undo += back
             out += notes
-        selector = _selector(p.pool)
-        cmds.append(
-            f"kubectl get nodes -l {quote(selector)} -o name | grep -q . "
-            f"|| printf 'no node carries %s yet\\n' {quote(selector)}"
-        )
+        cmds.append(_carried(p.pool))
         out += [_sh(*cmds)]
     if undo:
         out += ["Undo (only what these commands changed):", "", _sh(*undo)]
@@ -395,21 +394,25 @@ def _names_text(names) -> str:
 
 def _unlabelled_pool(p: _NodePool, free: list[str]) -> tuple[list[str], str]:
     """Prose and the placeholder line for a pool none of the inventory's nodes belongs to."""
-    stem = p.var.removesuffix("_NODES").lower().replace("_", "-")
     note = (
         f"No node of the inventory carries any of its labels ({_code(_selector(p.pool))}): name "
         "its nodes (space-separated) in the first line."
     )
     if free:
         note += f" Nodes no pool claims yet: {_names_text(free)}."
-    return [note, ""], f'export {p.var}="{stem}-node-1 {stem}-node-2"'
+    return [note, ""], _placeholder(p)
+
+
+def _placeholder(p: _NodePool) -> str:
+    """The export naming the pool's nodes, with made-up names for the reader to replace."""
+    stem = p.var.removesuffix("_NODES").lower().replace("_", "-")
+    return f'export {p.var}="{stem}-node-1 {stem}-node-2"'
 
 
 def _known_nodes(p: _NodePool, pn: PoolNodes, by_name: dict) -> tuple[list, list, list[str]]:
     """Commands for a pool some nodes of the inventory already belong to (fully or partly)."""
     own = _own_labels(p.pool)
     taint = taint_of(p.pool)
-    spec = f"{taint.key}={taint.value}:{taint.effect}" if taint else ""
     notes = []
     if pn.labelled:
         notes.append(f"Already labelled: {_names_text(pn.labelled)}.")
@@ -417,35 +420,25 @@ def _known_nodes(p: _NodePool, pn: PoolNodes, by_name: dict) -> tuple[list, list
         notes.append(
             f"Some of the labels only (the missing ones are added): {_names_text(pn.partly_labelled)}."
         )
-    cmds, back = [], []
     missing: dict[tuple, list[str]] = {}
     for name in pn.partly_labelled:
         labels = by_name[name].labels
         lacks = tuple(label for label in own if labels.get(label.key) != label.value)
         if lacks:
             missing.setdefault(lacks, []).append(name)
-    for lacks, names in missing.items():
-        nodes = " ".join(quote(n) for n in names)
-        cmds.append(
-            f"kubectl label nodes {nodes} "
-            + " ".join(quote(f"{label.key}={label.value}") for label in lacks)
-            + " --overwrite"
-        )
-        back.append(
-            f"kubectl label nodes {nodes} " + " ".join(quote(f"{label.key}-") for label in lacks)
-        )
+    pairs = [
+        _kubectl_label(" ".join(quote(n) for n in names), lacks) for lacks, names in missing.items()
+    ]
     if taint:
         wanted = _taint(taint)
         untainted = list(pn.untainted) + [
             n for n in pn.partly_labelled if wanted not in by_name[n].taints
         ]
         if untainted:
-            nodes = " ".join(quote(n) for n in untainted)
-            cmds.append(f"kubectl taint nodes {nodes} {quote(spec)} --overwrite")
-            back.append(f"kubectl taint nodes {nodes} {quote(spec + '-')}")
+            pairs.append(_kubectl_taint(" ".join(quote(n) for n in untainted), taint))
         else:
             notes.append("Every one of them carries the pool's taint already.")
-    return cmds, back, [*notes, ""]
+    return [cmd for cmd, _ in pairs], [undo for _, undo in pairs], [*notes, ""]
 
 
 def _pool_var(p: _NodePool) -> str:
@@ -457,31 +450,25 @@ def _pool_commands(provider: str, p: _NodePool) -> tuple[list[str], list[str]]:
     """(commands that put the pool's own labels and taint on its nodes, commands that undo them)."""
     own = _own_labels(p.pool)
     taint = taint_of(p.pool)
-    spec = f"{taint.key}={taint.value}:{taint.effect}" if taint else ""
     pool_var = _pool_var(p)
     if provider == "gke":
         where = f'{pool_var} --cluster="$CLUSTER" --location="$LOCATION"'
         cmds = [
             f"gcloud container node-pools describe {where} --format='yaml(config.labels,config.taints)'"
         ]
-        if own:
-            labels = ",".join(f"{label.key}={label.value}" for label in own)
-            cmds.append(f"gcloud container node-pools update {where} --node-labels={quote(labels)}")
-        if taint:
-            cmds.append(f"gcloud container node-pools update {where} --node-taints={quote(spec)}")
+        cmds += [
+            f"gcloud container node-pools update {where} {flag}"
+            for flag in _pool_flags(provider, p)
+        ]
         return cmds, []
     if provider == "aks":
         where = f'--resource-group "$RESOURCE_GROUP" --cluster-name "$CLUSTER" --name {pool_var}'
         cmds = [
             f"az aks nodepool show {where} --query '{{labels: nodeLabels, taints: nodeTaints}}'"
         ]
-        update = ""
-        if own:
-            update += " --labels " + " ".join(quote(f"{label.key}={label.value}") for label in own)
-        if taint:
-            update += f" --node-taints {quote(spec)}"
-        if update:
-            cmds.append(f"az aks nodepool update {where}{update}")
+        flags = _pool_flags(provider, p)
+        if flags:
+            cmds.append(" ".join([f"az aks nodepool update {where}", *flags]))
         return cmds, []
     if provider == "eks":
         where = f'--cluster-name "$CLUSTER" --nodegroup-name {pool_var}'
@@ -500,41 +487,67 @@ def _pool_commands(provider: str, p: _NodePool) -> tuple[list[str], list[str]]:
             [f"aws eks update-nodegroup-config {where}{update}"],
             [f"aws eks update-nodegroup-config {where}{back}"],
         )
-    cmds, back = [], []
+    pairs = []
     if own:
-        labels = " ".join(quote(f"{label.key}={label.value}") for label in own)
-        cmds.append(f"kubectl label nodes ${p.var} {labels} --overwrite")
-        back.append(
-            f"kubectl label nodes ${p.var} " + " ".join(quote(f"{label.key}-") for label in own)
-        )
+        pairs.append(_kubectl_label(f"${p.var}", own))
     if taint:
-        cmds.append(f"kubectl taint nodes ${p.var} {quote(spec)} --overwrite")
-        back.append(f"kubectl taint nodes ${p.var} {quote(spec + '-')}")
-    return cmds, back
+        pairs.append(_kubectl_taint(f"${p.var}", taint))
+    return [cmd for cmd, _ in pairs], [undo for _, undo in pairs]
+
+
+def _kubectl_label(nodes: str, labels) -> tuple[str, str]:
+    """(kubectl setting the labels on the nodes, kubectl removing them again)."""
+    return (
+        f"kubectl label nodes {nodes} "
+        + " ".join(quote(f"{label.key}={label.value}") for label in labels)
+        + " --overwrite",
+        f"kubectl label nodes {nodes} " + " ".join(quote(f"{label.key}-") for label in labels),
+    )
+
+
+def _kubectl_taint(nodes: str, taint: Toleration) -> tuple[str, str]:
+    """(kubectl tainting the nodes, kubectl removing the taint again)."""
+    spec = _taint_spec(taint)
+    return (
+        f"kubectl taint nodes {nodes} {quote(spec)} --overwrite",
+        f"kubectl taint nodes {nodes} {quote(spec + '-')}",
+    )
+
+
+def _taint_spec(taint: Toleration) -> str:
+    return f"{taint.key}={taint.value}:{taint.effect}"
+
+
+def _pool_flags(provider: str, p: _NodePool) -> list[str]:
+    """The gcloud (gke) or az (aks) flags that give a node pool the pool's own labels and taint."""
+    own = _own_labels(p.pool)
+    taint = taint_of(p.pool)
+    flags = []
+    if provider == "gke":
+        if own:
+            labels = ",".join(f"{label.key}={label.value}" for label in own)
+            flags.append(f"--node-labels={quote(labels)}")
+        if taint:
+            flags.append(f"--node-taints={quote(_taint_spec(taint))}")
+    else:
+        if own:
+            flags.append(
+                "--labels " + " ".join(quote(f"{label.key}={label.value}") for label in own)
+            )
+        if taint:
+            flags.append(f"--node-taints {quote(_taint_spec(taint))}")
+    return flags
 
 
 def _pool_create(provider: str, p: _NodePool) -> str:
     """The provider's create command with the pool's own labels and taint (size and machine type
     left to the reader)."""
-    own = _own_labels(p.pool)
-    taint = taint_of(p.pool)
-    spec = f"{taint.key}={taint.value}:{taint.effect}" if taint else ""
     pool_var = _pool_var(p)
     if provider == "gke":
         cmd = f'gcloud container node-pools create {pool_var} --cluster="$CLUSTER" --location="$LOCATION"'
-        if own:
-            cmd += " --node-labels=" + quote(
-                ",".join(f"{label.key}={label.value}" for label in own)
-            )
-        if taint:
-            cmd += f" --node-taints={quote(spec)}"
-        return cmd
-    cmd = f'az aks nodepool add --resource-group "$RESOURCE_GROUP" --cluster-name "$CLUSTER" --name {pool_var}'
-    if own:
-        cmd += " --labels " + " ".join(quote(f"{label.key}={label.value}") for label in own)
-    if taint:
-        cmd += f" --node-taints {quote(spec)}"
-    return cmd
+    else:
+        cmd = f'az aks nodepool add --resource-group "$RESOURCE_GROUP" --cluster-name "$CLUSTER" --name {pool_var}'
+    return " ".join([cmd, *_pool_flags(provider, p)])
 
 
 def _namespace_and_secrets(plan: Plan) -> tuple[str, str]:
@@ -557,13 +570,14 @@ def _namespace_and_secrets(plan: Plan) -> tuple[str, str]:
         "created only if missing, so re-running never rotates a key by accident.",
         "",
     ]
-    lines = []
-    for e in entries:
-        if e.generate:
-            lines.append(f'export {e.key}="${{{e.key}:-$(openssl rand -hex 32)}}"   # {e.purpose}')
-    for e in entries:
-        if not e.generate:
-            lines.append(f': "${{{e.key}:?export {e.key} ({e.purpose}) first}}"')
+    lines = [
+        f'export {e.key}="${{{e.key}:-$(openssl rand -hex 32)}}"   # {e.purpose}'
+        for e in entries
+        if e.generate
+    ]
+    lines += [
+        f': "${{{e.key}:?export {e.key} ({e.purpose}) first}}"' for e in entries if not e.generate
+    ]
     create = [
         f"kubectl get secret {name} {ns} >/dev/null 2>&1 || kubectl create secret generic {name} {ns} \\"
     ]
@@ -588,7 +602,8 @@ def _namespace_and_secrets(plan: Plan) -> tuple[str, str]:
             "done",
         ),
     ]
-    for ss in store_secrets(plan):
+    stored = store_secrets(plan)
+    for ss in stored:
         checks = [f': "${{{var}:?export {var} first}}"' for _, var in ss.literals]
         checks += [
             f': "${{{var}:?export {var} (path of the credentials file) first}}"'
@@ -626,7 +641,7 @@ def _namespace_and_secrets(plan: Plan) -> tuple[str, str]:
             )
         )
     undo = [f"kubectl delete secret {name} {ns}"] + [
-        f"kubectl delete secret {quote(s.name)} {ns}" for s in store_secrets(plan)
+        f"kubectl delete secret {quote(s.name)} {ns}" for s in stored
     ]
     if db_ca_mounted(plan):
         undo.append(f"kubectl delete secret {quote(plan.database.ca_secret)} {ns}")
@@ -675,7 +690,7 @@ def _extra_secrets(plan: Plan) -> list[str]:
     if plan.target == "v2" and tls.ingress and tls.controller == "gce":
         manifest = (
             "apiVersion: cloud.google.com/v1\nkind: BackendConfig\nmetadata:\n"
-            f"  name: {gce_backend_config(plan)}\nspec:\n  timeoutSec: 600\n"
+            f"  name: {GCE_BACKEND_CONFIG}\nspec:\n  timeoutSec: 600\n"
             "  connectionDraining:\n    drainingTimeoutSec: 30\n"
             "  healthCheck:\n    requestPath: /healthz/\n"
         )
@@ -696,22 +711,21 @@ def _storage(plan: Plan) -> tuple[str, str]:
         if store.kind == "claim":
             shared = path == "storage.artifacts" or plan.target == "v0.6" and not store.read_only
             claim = quote(store.claim)
+            check = [
+                f"kubectl get pvc {claim} {ns} -o jsonpath='{{.status.phase}} {{.spec.accessModes}}{{\"\\n\"}}'"
+            ]
             if shared:
                 what = (
                     "the API (on the core nodes) and the runs (on the workload nodes) both mount it, so it "
                     "must be ReadWriteMany (NFS, EFS, Filestore, Azure Files...): a ReadWriteOnce claim "
                     "attaches to one node and every pod elsewhere stays Pending."
                 )
-                check = [
-                    f"kubectl get pvc {claim} {ns} -o jsonpath='{{.status.phase}} {{.spec.accessModes}}{{\"\\n\"}}'",
+                check.append(
                     f"kubectl get pvc {claim} {ns} -o jsonpath='{{.spec.accessModes}}' | grep -q ReadWriteMany "
-                    f"|| printf 'claim %s is not ReadWriteMany\\n' {claim}",
-                ]
+                    f"|| printf 'claim %s is not ReadWriteMany\\n' {claim}"
+                )
             else:
                 what = "it must be Bound, and ReadWriteMany when pods on several nodes use it."
-                check = [
-                    f"kubectl get pvc {claim} {ns} -o jsonpath='{{.status.phase}} {{.spec.accessModes}}{{\"\\n\"}}'"
-                ]
             out += [f"- {path}: the claim {_code(store.claim)} must exist; {what}", "", _sh(*check)]
             if not store.read_only:
                 owners.append((path, store))
@@ -970,25 +984,22 @@ def _workloads(plan: Plan) -> tuple[str, str] | None:
                     "polyaxon run --hub tensorboard -f presets/notebooks.yaml",
                 ),
             ]
-        elif name == "builds":
-            out += [
+            continue
+        if name == "builds":
+            title = (
                 "Builds (the preset adds a kaniko build, pushed through the registry connection "
-                f"{_code(plan.scheduling.registry_connection)}; use it for runs that should be built first):",
-                "",
-                _sh(
-                    "polyaxon check -f polyaxonfile.yaml -f presets/builds.yaml",
-                    "polyaxon run -f polyaxonfile.yaml -f presets/builds.yaml",
-                ),
-            ]
+                f"{_code(plan.scheduling.registry_connection)}; use it for runs that should be built first):"
+            )
         else:
-            out += [
-                f"{name.capitalize()}:",
-                "",
-                _sh(
-                    f"polyaxon check -f polyaxonfile.yaml -f presets/{name}.yaml",
-                    f"polyaxon run -f polyaxonfile.yaml -f presets/{name}.yaml",
-                ),
-            ]
+            title = f"{name.capitalize()}:"
+        out += [
+            title,
+            "",
+            _sh(
+                f"polyaxon check -f polyaxonfile.yaml -f presets/{name}.yaml",
+                f"polyaxon run -f polyaxonfile.yaml -f presets/{name}.yaml",
+            ),
+        ]
     missing = [n for n in WORKLOAD_CLASSES if n not in presets]
     if missing:
         out.append(
@@ -1002,8 +1013,6 @@ def _workloads(plan: Plan) -> tuple[str, str] | None:
 
 
 def _v06_workloads(plan: Plan) -> tuple[str, str]:
-    import json
-
     out = [
         "The 0.6 chart schedules only core pods. Set the defaults for runs in the Polyaxon UI: "
         "**Settings → Scheduling**, one entry per class (tensorboards use the notebooks pool):",
@@ -1025,7 +1034,7 @@ def _v06_workloads(plan: Plan) -> tuple[str, str]:
 
 def _verify(plan: Plan) -> tuple[str, str]:
     ns = _ns(plan)
-    selector = ",".join(f"{label.key}={label.value}" for label in plan.scheduling.core.labels)
+    selector = _selector(plan.scheduling.core)
     pods = _core_pods(plan)
     out = []
     if selector:
@@ -1094,16 +1103,16 @@ def _rollback(plan: Plan) -> tuple[str, str]:
             f"helm rollback {rel} REVISION {_helm_ns(plan)}".rstrip(),
         ),
     ]
-    db = plan.database
-    restore_note = (
-        "If a database migration ran, also restore the backup taken before the upgrade "
-        "(set `stamp` to the backup's timestamp):"
-    )
-    need_stamp = ': "${stamp:?set stamp to the timestamp of the backup to restore}"'
-    if db.kind == "external":
-        out += [restore_note, "", _sh(need_stamp, *_client_pod(plan, "restore"))]
+    if plan.database.kind == "external":
+        restore = _client_pod(plan, "restore")
     else:
-        out += [restore_note, "", _sh(need_stamp, *_in_cluster_pg(plan, "restore"))]
+        restore = _in_cluster_pg(plan, "restore")
+    out += [
+        "If a database migration ran, also restore the backup taken before the upgrade "
+        "(set `stamp` to the backup's timestamp):",
+        "",
+        _sh(': "${stamp:?set stamp to the timestamp of the backup to restore}"', *restore),
+    ]
     return "Roll back", "\n".join(out)
 
 

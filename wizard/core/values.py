@@ -13,12 +13,10 @@ import json
 from . import yamlio
 from .credentials import GCS_MOUNT_PATH
 from .plan import (
-    CHART_VERSIONS,
     DB_CA_CONNECTION,
     DB_CA_KEY,
     DB_CA_MOUNT_PATH,
     DEFAULT_BUILD_IMAGE,
-    WORKLOAD_CLASSES,
     Affinity,
     MatchExpression,
     NodeSelectorTerm,
@@ -45,49 +43,6 @@ def guide(plan: Plan) -> str:
     return GUIDE if plan.target == "v0.6" else GUIDE_V2
 
 
-# 0.6 pods carry type=polyaxon-core; v2 pods carry app.kubernetes.io/part-of=polyaxon-core and never
-# `type`, so each target's spread selects the label its own pods have (tests/render checks it).
-_SPREAD = {
-    "podAntiAffinity": {
-        "preferredDuringSchedulingIgnoredDuringExecution": [
-            {
-                "weight": 100,
-                "podAffinityTerm": {
-                    "labelSelector": {
-                        "matchExpressions": [
-                            {"key": "type", "operator": "In", "values": ["polyaxon-core"]}
-                        ]
-                    },
-                    "topologyKey": "kubernetes.io/hostname",
-                },
-            }
-        ]
-    }
-}
-_V2_CORE_LABEL = ("app.kubernetes.io/part-of", "polyaxon-core")
-_V2_SPREAD = {
-    # Helm merges a user's affinity map into the chart's default podAffinity: null drops it.
-    "podAffinity": None,
-    "podAntiAffinity": {
-        "preferredDuringSchedulingIgnoredDuringExecution": [
-            {
-                "weight": 100,
-                "podAffinityTerm": {
-                    "labelSelector": {
-                        "matchExpressions": [
-                            {
-                                "key": _V2_CORE_LABEL[0],
-                                "operator": "In",
-                                "values": [_V2_CORE_LABEL[1]],
-                            }
-                        ]
-                    },
-                    "topologyKey": "kubernetes.io/hostname",
-                },
-            }
-        ]
-    },
-}
 # Ingress annotations per controller (docs/ingress-and-tls.md). nginx: artifact uploads need a large
 # body, log streaming and websockets long reads and no buffering.
 _NGINX_ANNOTATIONS = {
@@ -97,21 +52,20 @@ _NGINX_ANNOTATIONS = {
     "nginx.ingress.kubernetes.io/proxy-send-timeout": "600",
     "nginx.ingress.kubernetes.io/proxy-buffering": "off",
 }
-_GATEWAY_HEALTH_PATH = "/healthz/"  # the chart's own probes on the gateway
-_IDLE_TIMEOUT = 600
 _MOUNTS = {
     "artifacts": "/artifacts",
     "logs": "/polyaxon-logs",
     "repos": "/polyaxon-repos",
     "upload": "/tmp/upload",
 }
+_EXTERNAL = "External (managed) services the platform connects to."
 
 
 def to_sections(plan: Plan) -> list[tuple[str, dict]]:
     """(comment, top-level keys) per concern of the guide, in file order; values the plan keeps
     from an imported file are merged under the keys the wizard writes, the rest come last."""
-    table = _V06_SECTIONS if plan.target == "v0.6" else _V2_SECTIONS
-    sections = [(comment, data) for comment, data in (section(plan) for section in table) if data]
+    sections = _v06_sections(plan) if plan.target == "v0.6" else _v2_sections(plan)
+    sections = [(comment, data) for comment, data in sections if data]
     if not plan.kept:
         return sections
     managed = {key for _, data in sections for key in data}
@@ -145,9 +99,8 @@ def to_yaml(plan: Plan) -> str:
 
 
 def _header_comment(plan: Plan) -> str:
-    version = CHART_VERSIONS.get(plan.target, CHART_VERSIONS["v2"])  # plan.chart_version
     return yamlio.comment(
-        f"Polyaxon {version} production values for release {_q(plan.release)} "
+        f"Polyaxon {plan.chart_version} production values for release {_q(plan.release)} "
         f"in namespace {_q(plan.namespace)}.\nSecrets are not in this file: apply it with the "
         "helm command of RUNBOOK.md, which reads them\nfrom the Kubernetes Secret "
         f"{_q(plan.secrets.name)}."
@@ -159,12 +112,9 @@ def _header_comment(plan: Plan) -> str:
     )
 
 
-_quote = json.JSONEncoder(ensure_ascii=False).encode
-
-
 def _q(value: str) -> str:
     """A user value quoted for a comment line (yamlio.comment escapes what is left)."""
-    return _quote(value)
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _selector(pool: Pool) -> dict:
@@ -242,9 +192,25 @@ def core_affinity(plan: Plan) -> dict:
     node = node_affinity(sched.core.affinity)
     if node:
         out["nodeAffinity"] = node
-    switch = _SPREAD if plan.target == "v0.6" else _V2_SPREAD  # the labels each target's pods carry
-    anti = switch["podAntiAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"]
-    anti = copy.deepcopy(anti) if sched.spread_core else []
+    anti = []
+    if sched.spread_core:
+        # 0.6 pods carry type=polyaxon-core; v2 pods carry app.kubernetes.io/part-of=polyaxon-core
+        # and never `type`, so each target's spread selects the label its own pods have
+        # (tests/render checks it).
+        key = "type" if plan.target == "v0.6" else "app.kubernetes.io/part-of"
+        anti.append(
+            {
+                "weight": 100,
+                "podAffinityTerm": {
+                    "labelSelector": {
+                        "matchExpressions": [
+                            {"key": key, "operator": "In", "values": ["polyaxon-core"]}
+                        ]
+                    },
+                    "topologyKey": "kubernetes.io/hostname",
+                },
+            }
+        )
     anti += [spread_term(t) for t in sched.core.affinity.spread]
     if anti:
         out["podAntiAffinity"] = {"preferredDuringSchedulingIgnoredDuringExecution": anti}
@@ -278,90 +244,79 @@ def _preset_environment(pool: Pool) -> dict:
 # --- v2 (chart 2.15.x) -----------------------------------------------------------------------
 
 
-def _v2_scheduling_section(plan: Plan) -> tuple[str, dict]:
-    return (
-        "Scheduling: core components (gateway, agent, operator, hooks) on the core pool; core nodes\n"
-        "are tainted (RUNBOOK.md) and runs reach their own pools through the preset files.\n"
-        + (
+def _v2_sections(plan: Plan) -> list[tuple[str, dict]]:
+    if core_affinity(plan):
+        affinity = (
             "affinity places core pods (node affinity, spread replicas); its podAffinity null keeps\n"
             "the chart's default podAffinity from merging in.\n"
-            if core_affinity(plan)
-            else "affinity null drops the chart's default podAffinity, which also steered the "
-            "cleaner jobs.\n"
         )
-        + f"Guide: {GUIDE_V2}#scheduling",
-        {**_pinning(plan.scheduling.core), "affinity": _v2_core_affinity(plan)},
-    )
-
-
-def _v2_database_section(plan: Plan) -> tuple[str, dict]:
-    return (
-        "Database: "
-        + (
-            "external (managed) PostgreSQL, the guide's advice for HA"
-            if plan.database.kind == "external"
-            else "in-cluster PostgreSQL with a persistent volume, pinned to the core pool (not HA)"
+    else:
+        affinity = "affinity null drops the chart's default podAffinity, which also steered the cleaner jobs.\n"
+    if plan.database.kind == "external":
+        database = "external (managed) PostgreSQL, the guide's advice for HA"
+    else:
+        database = (
+            "in-cluster PostgreSQL with a persistent volume, pinned to the core pool (not HA)"
         )
-        + f".\nGuide: {GUIDE_V2}#database-high-availability",
-        _v2_database(plan),
-    )
+    return [
+        (
+            "Scheduling: core components (gateway, agent, operator, hooks) on the core pool; core nodes\n"
+            "are tainted (RUNBOOK.md) and runs reach their own pools through the preset files.\n"
+            f"{affinity}Guide: {GUIDE_V2}#scheduling",
+            {**_pinning(plan.scheduling.core), "affinity": _v2_core_affinity(plan)},
+        ),
+        (
+            f"Database: {database}.\nGuide: {GUIDE_V2}#database-high-availability",
+            _database(plan),
+        ),
+        (
+            "Other components: the celery scheduler and its broker (Community Edition runs without them).\n"
+            f"Guide: {GUIDE_V2}#other-components-high-availability",
+            _v2_components(plan),
+        ),
+        (_EXTERNAL, _external_services(plan)),
+        (
+            "Storage: one durable artifacts store for outputs and logs; data stores as connections.\n"
+            f"Guide: {GUIDE_V2}#storages",
+            _v2_storage(plan),
+        ),
+        (f"SSL: {_tls_summary(plan)}\nGuide: {GUIDE_V2}#ssl--network-security", _v2_tls(plan)),
+        (
+            "Security context: core services and runs as a non-root uid/gid; volumes get the fsGroup.\n"
+            f"Guide: {GUIDE_V2}#security-context",
+            {"securityContext": _security(plan)},
+        ),
+        (
+            "Secrets: every password and key comes from this existing Secret (RUNBOOK.md creates it).",
+            {"platformSecret": plan.secrets.name, "user": _user(plan)},
+        ),
+    ]
 
 
-def _v2_components_section(plan: Plan) -> tuple[str, dict]:
-    return (
-        "Other components: the celery scheduler and its broker (Community Edition runs without them).\n"
-        f"Guide: {GUIDE_V2}#other-components-high-availability",
-        _v2_components(plan),
-    )
-
-
-def _external_section(plan: Plan) -> tuple[str, dict]:
-    return ("External (managed) services the platform connects to.", _external_services(plan))
-
-
-def _v2_storage_section(plan: Plan) -> tuple[str, dict]:
-    return (
-        "Storage: one durable artifacts store for outputs and logs; data stores as connections.\n"
-        f"Guide: {GUIDE_V2}#storages",
-        _v2_storage(plan),
-    )
-
-
-def _v2_tls_section(plan: Plan) -> tuple[str, dict]:
-    return (
-        "SSL: " + _tls_summary(plan) + f"\nGuide: {GUIDE_V2}#ssl--network-security",
-        _v2_tls(plan),
-    )
-
-
-def _v2_security_section(plan: Plan) -> tuple[str, dict]:
-    return (
-        "Security context: core services and runs as a non-root uid/gid; volumes get the fsGroup.\n"
-        f"Guide: {GUIDE_V2}#security-context",
-        {"securityContext": _v2_security(plan)},
-    )
-
-
-def _v2_secrets_section(plan: Plan) -> tuple[str, dict]:
-    return (
-        "Secrets: every password and key comes from this existing Secret (RUNBOOK.md creates it).",
-        {"platformSecret": plan.secrets.name, "user": _user(plan)},
-    )
-
-
-def _v2_database(plan: Plan) -> dict:
+def _database(plan: Plan) -> dict:
     db = plan.database
     if db.kind == "external":
         return {"postgresql": {"enabled": False}}
     persistence = {"enabled": True, "size": db.size}
     if db.storage_class:
         persistence["storageClass"] = db.storage_class
+    pin = _pinning(plan.scheduling.core)
+    if plan.target == "v0.6":
+        return {
+            "postgresql": {
+                "enabled": True,
+                "postgresqlUsername": db.user,
+                "postgresqlDatabase": db.name,
+                "persistence": persistence,
+                "master": pin,
+            }
+        }
     return {
         "postgresql": {
             "enabled": True,
             "auth": {"username": db.user, "database": db.name},
             # bitnami 15.x reads primary.*, not the chart's stale postgresql.persistence.
-            "primary": {"persistence": persistence, **_pinning(plan.scheduling.core)},
+            "primary": {"persistence": persistence, **pin},
         }
     }
 
@@ -451,6 +406,10 @@ def _v2_storage(plan: Plan) -> dict:
     return out
 
 
+# The v2 connection kind of each bucket store.
+_BUCKET_KINDS = {"s3": "s3", "gcs": "gcs", "azure": "wasb"}
+
+
 def _bucket_url(store: Store) -> str:
     if store.kind == "s3":
         return f"s3://{store.bucket}"
@@ -460,23 +419,23 @@ def _bucket_url(store: Store) -> str:
 
 
 def _connection(store: Store, default_mount: str) -> dict:
-    mount = store.mount_path or default_mount
-    if store.kind in ("s3", "gcs", "azure"):
-        kind = {"s3": "s3", "gcs": "gcs", "azure": "wasb"}[store.kind]
+    if store.kind in _BUCKET_KINDS:
         secret = {"name": store.secret}
         if store.kind == "gcs":
             secret["mountPath"] = GCS_MOUNT_PATH
         return {
             "name": store.name,
-            "kind": kind,
+            "kind": _BUCKET_KINDS[store.kind],
             "schema": {"bucket": _bucket_url(store)},
             "secret": secret,
         }
     if store.kind == "claim":
-        schema = {"volumeClaim": store.claim, "mountPath": mount, "readOnly": store.read_only}
-        return {"name": store.name, "kind": "volume_claim", "schema": schema}
-    schema = {"hostPath": store.host_path, "mountPath": mount, "readOnly": store.read_only}
-    return {"name": store.name, "kind": "host_path", "schema": schema}
+        kind, schema = "volume_claim", {"volumeClaim": store.claim}
+    else:
+        kind, schema = "host_path", {"hostPath": store.host_path}
+    schema["mountPath"] = store.mount_path or default_mount
+    schema["readOnly"] = store.read_only
+    return {"name": store.name, "kind": kind, "schema": schema}
 
 
 def _tls_summary(plan: Plan) -> str:
@@ -509,8 +468,8 @@ def _controller_annotations(plan: Plan) -> dict:
             prefix + "scheme": tls.alb_scheme,
             # ip targets reach the pods directly: the gateway service can stay ClusterIP.
             prefix + "target-type": "ip",
-            prefix + "healthcheck-path": _GATEWAY_HEALTH_PATH,
-            prefix + "load-balancer-attributes": f"idle_timeout.timeout_seconds={_IDLE_TIMEOUT}",
+            prefix + "healthcheck-path": "/healthz/",  # the chart's own probes on the gateway
+            prefix + "load-balancer-attributes": "idle_timeout.timeout_seconds=600",
         }
         if tls.mode == "acm":
             out[prefix + "listen-ports"] = '[{"HTTP": 80}, {"HTTPS": 443}]'
@@ -542,10 +501,9 @@ def _ingress(plan: Plan, annotations: dict, class_name: str = "") -> dict:
     return ingress
 
 
-def gce_backend_config(plan: Plan) -> str:
-    """Name of the GKE BackendConfig (created by the runbook) that sets the backend timeout. Not
-    derived from the release: values.yaml does not carry it, so an imported file keeps its name."""
-    return "polyaxon-gateway-backend"
+# The GKE BackendConfig (created by the runbook) that sets the backend timeout. Not derived from
+# the release: values.yaml does not carry it, so an imported file keeps its name.
+GCE_BACKEND_CONFIG = "polyaxon-gateway-backend"
 
 
 def _v2_tls(plan: Plan) -> dict:
@@ -562,9 +520,7 @@ def _v2_tls(plan: Plan) -> dict:
             # BackendConfig gives log streaming and uploads more than GKE's 30 s default.
             service["annotations"] = {
                 "cloud.google.com/neg": '{"ingress": true}',
-                "cloud.google.com/backend-config": json.dumps(
-                    {"default": gce_backend_config(plan)}
-                ),
+                "cloud.google.com/backend-config": json.dumps({"default": GCE_BACKEND_CONFIG}),
             }
         else:
             out["ingress"] = _ingress(plan, {}, tls.ingress_class)
@@ -573,10 +529,12 @@ def _v2_tls(plan: Plan) -> dict:
     return out
 
 
-def _v2_security(plan: Plan) -> dict:
+def _security(plan: Plan) -> dict:
     sec = plan.security
     if not sec.enabled:
         return {"enabled": False}
+    if plan.target == "v0.6":
+        return {"enabled": True, "user": sec.uid, "group": sec.gid}
     out = {"enabled": True, "runAsUser": sec.uid, "runAsGroup": sec.gid, "fsGroup": sec.fs_group}
     if sec.fs_group_change_policy:
         out["fsGroupChangePolicy"] = sec.fs_group_change_policy
@@ -624,7 +582,7 @@ def to_presets(plan: Plan) -> dict[str, dict]:
             presets[name] = {"isPreset": True, "build": build}
         else:
             presets[name] = {"isPreset": True, "runPatch": {"environment": environment}}
-    return {name: presets[name] for name in WORKLOAD_CLASSES if name in presets}
+    return presets
 
 
 def preset_yaml(plan: Plan, name: str) -> str:
@@ -642,76 +600,46 @@ def preset_yaml(plan: Plan, name: str) -> str:
 # --- 0.6 (legacy chart 0.6.1) ----------------------------------------------------------------
 
 
-def _v06_scheduling_section(plan: Plan) -> tuple[str, dict]:
+def _v06_sections(plan: Plan) -> list[tuple[str, dict]]:
     scheduling = _pinning(plan.scheduling.core)
     affinity = core_affinity(plan)
     if affinity:
         # 0.6 core pods carry type=polyaxon-core, so the chart's default podAffinity (which
         # Helm merges in) still means something there: it is left as the chart has it.
         scheduling["affinity"] = affinity
-    return (
-        "Scheduling: flat core selector (the guide's nested per-class nodeSelector is not valid for\n"
-        "0.5+ charts). Defaults for experiments, jobs, builds, notebooks and tensorboards are set in\n"
-        f"the Polyaxon UI settings (RUNBOOK.md).\nGuide: {GUIDE}#scheduling",
-        scheduling,
-    )
+    return [
+        (
+            "Scheduling: flat core selector (the guide's nested per-class nodeSelector is not valid for\n"
+            "0.5+ charts). Defaults for experiments, jobs, builds, notebooks and tensorboards are set in\n"
+            f"the Polyaxon UI settings (RUNBOOK.md).\nGuide: {GUIDE}#scheduling",
+            scheduling,
+        ),
+        (f"Database.\nGuide: {GUIDE}#database-high-availability", _database(plan)),
+        (
+            "Other components: Redis and the broker, pinned to the core pool when in-cluster.\n"
+            f"Guide: {GUIDE}#other-components-high-availability",
+            _v06_components(plan),
+        ),
+        (_EXTERNAL, _external_services(plan)),
+        (
+            f"Storage: durable logs, repos, uploads, outputs and data.\nGuide: {GUIDE}#storages",
+            {"persistence": _v06_persistence(plan)},
+        ),
+        (f"SSL: {_tls_summary(plan)}\nGuide: {GUIDE}#ssl", _v06_tls(plan)),
+        (
+            f"Security context: fsGroup for core pods, uid/gid for runs.\nGuide: {GUIDE}#security-context",
+            {"securityContext": _security(plan)},
+        ),
+        (
+            "Initial admin user; its password is set at install time from the Secret (RUNBOOK.md).",
+            {"user": _user(plan)},
+        ),
+    ]
 
 
-def _v06_database_section(plan: Plan) -> tuple[str, dict]:
-    db = plan.database
-    if db.kind == "external":
-        database = {"postgresql": {"enabled": False}}
-    else:
-        database = {
-            "postgresql": {
-                "enabled": True,
-                "postgresqlUsername": db.user,
-                "postgresqlDatabase": db.name,
-                "persistence": {"enabled": True, "size": db.size},
-                "master": _pinning(plan.scheduling.core),
-            }
-        }
-        if db.storage_class:
-            database["postgresql"]["persistence"]["storageClass"] = db.storage_class
-    return ("Database.\n" + f"Guide: {GUIDE}#database-high-availability", database)
-
-
-def _v06_components_section(plan: Plan) -> tuple[str, dict]:
-    return (
-        "Other components: Redis and the broker, pinned to the core pool when in-cluster.\n"
-        f"Guide: {GUIDE}#other-components-high-availability",
-        _v06_components(plan, _pinning(plan.scheduling.core)),
-    )
-
-
-def _v06_storage_section(plan: Plan) -> tuple[str, dict]:
-    return (
-        "Storage: durable logs, repos, uploads, outputs and data.\n" + f"Guide: {GUIDE}#storages",
-        {"persistence": _v06_persistence(plan)},
-    )
-
-
-def _v06_tls_section(plan: Plan) -> tuple[str, dict]:
-    return ("SSL: " + _tls_summary(plan) + f"\nGuide: {GUIDE}#ssl", _v06_tls(plan))
-
-
-def _v06_security_section(plan: Plan) -> tuple[str, dict]:
-    return (
-        "Security context: fsGroup for core pods, uid/gid for runs.\n"
-        + f"Guide: {GUIDE}#security-context",
-        {"securityContext": _v06_security(plan)},
-    )
-
-
-def _v06_user_section(plan: Plan) -> tuple[str, dict]:
-    return (
-        "Initial admin user; its password is set at install time from the Secret (RUNBOOK.md).",
-        {"user": _user(plan)},
-    )
-
-
-def _v06_components(plan: Plan, pin: dict) -> dict:
+def _v06_components(plan: Plan) -> dict:
     comp = plan.components
+    pin = _pinning(plan.scheduling.core)
     out: dict = {"broker": comp.broker}
     if comp.redis.kind == "in-cluster":
         out["redis"] = {
@@ -778,34 +706,3 @@ def _v06_tls(plan: Plan) -> dict:
                 # Polyaxon's docs: NodePort SSL serves on the API service's port 443.
                 out["api"] = {"service": {"externalPort": 443}}
     return out
-
-
-def _v06_security(plan: Plan) -> dict:
-    sec = plan.security
-    if not sec.enabled:
-        return {"enabled": False}
-    return {"enabled": True, "user": sec.uid, "group": sec.gid}
-
-
-# --- the sections, in file order --------------------------------------------------------------
-
-_V2_SECTIONS = (
-    _v2_scheduling_section,
-    _v2_database_section,
-    _v2_components_section,
-    _external_section,
-    _v2_storage_section,
-    _v2_tls_section,
-    _v2_security_section,
-    _v2_secrets_section,
-)
-_V06_SECTIONS = (
-    _v06_scheduling_section,
-    _v06_database_section,
-    _v06_components_section,
-    _external_section,
-    _v06_storage_section,
-    _v06_tls_section,
-    _v06_security_section,
-    _v06_user_section,
-)
