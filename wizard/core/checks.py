@@ -322,29 +322,9 @@ def _distinct_workload_pools(plan: Plan) -> dict[str, Pool]:
     return {"scheduling.workloads": plan.scheduling.workloads}
 
 
-# A pool's findings by the pool's identity and its path (see _check_pool), and whether the
-# workload pool can share the core nodes by both pools' identities. An entry keeps its pools alive,
-# so their ids cannot be reused while it is kept.
-_POOL_FINDINGS: dict[tuple[int, str], tuple[Pool, tuple[Finding, ...]]] = {}
-_SHARING: dict[tuple[int, int], tuple[Pool, Pool, bool]] = {}
-_IDENTITY_MAX = 1024
-
-
 def _check_pool(pool: Pool, path: str, r: _Report) -> None:
-    """A pool's findings depend on nothing else (pools and findings are immutable): the live
-    preview checks six pools per keystroke and changes at most one; the forms hand out one pool
-    object per answers, so the others are found by identity, without hashing them."""
-    key = (id(pool), path)
-    found = _POOL_FINDINGS.get(key)
-    if found is None:
-        if len(_POOL_FINDINGS) >= _IDENTITY_MAX:
-            _POOL_FINDINGS.clear()
-        found = _POOL_FINDINGS[key] = (pool, _pool_findings(pool, path))
-    r.findings.extend(found[1])
-
-
-def _pool_findings(pool: Pool, path: str) -> tuple[Finding, ...]:
-    r = _Report()
+    """One pool's own rules: its labels (a tainted pool's first needs a value), its tolerations
+    and its affinity terms."""
     seen: set[str] = set()
     for i, label in enumerate(pool.labels):
         at = f"{path}.labels.{i}"
@@ -375,7 +355,6 @@ def _pool_findings(pool: Pool, path: str) -> tuple[Finding, ...]:
     for i, tol in enumerate(pool.tolerations):
         _check_toleration(tol, f"{path}.tolerations.{i}", r)
     _check_affinity(pool.affinity, f"{path}.affinity", path == "scheduling.core", r)
-    return tuple(r.findings)
 
 
 def _check_affinity(affinity: Affinity, path: str, core: bool, r: _Report) -> None:
@@ -600,16 +579,6 @@ def _tolerates(pool: Pool, taint) -> bool:
 
 
 def _can_share_nodes(core: Pool, pool: Pool) -> bool:
-    key = (id(core), id(pool))
-    found = _SHARING.get(key)
-    if found is None:
-        if len(_SHARING) >= _IDENTITY_MAX:
-            _SHARING.clear()
-        found = _SHARING[key] = (core, pool, _shares_nodes(core, pool))
-    return found[2]
-
-
-def _shares_nodes(core: Pool, pool: Pool) -> bool:
     """Core nodes carry exactly the core labels: a pool whose selector they satisfy, and whose
     pods the core taint does not stop, can be scheduled there."""
     core_labels = {(label.key, label.value) for label in core.labels}
