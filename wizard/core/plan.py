@@ -5,8 +5,8 @@ A plan holds raw answers (plain strings, ints, bools): whether they are valid is
 shown and saved. A plan never holds a password or key, only names of Kubernetes Secrets.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: codec.py reads each field's type from
+# `dataclasses.fields()`, which then holds the type itself rather than its name.
 from dataclasses import dataclass, field, replace
 
 TARGETS = ("v2", "v0.6")
