@@ -36,10 +36,14 @@ from .plan import (
     VERIFY_SSL_MODES,
     WORKLOAD_CLASSES,
     Affinity,
+    Label,
     NodeSelectorTerm,
     Plan,
     Pool,
+    RabbitMQ,
+    Redis,
     Store,
+    Toleration,
     needs_rabbitmq,
     needs_redis,
     pool_tolerations,
@@ -87,6 +91,29 @@ class _Report:
         if problem:
             self.add(ERROR, code, path, f"{what} {problem}.")
         return problem is None
+
+    def required(
+        self,
+        code: str,
+        path: str,
+        value: str,
+        problem: str | None,
+        what: str,
+        *,
+        missing: tuple[str, str],
+        severity: str = ERROR,
+    ) -> None:
+        """A field that must be given: when it is empty, the finding `missing` names (code,
+        message), else its field rule."""
+        if value:
+            self.rule(code, path, problem, what)
+        else:
+            self.add(severity, missing[0], path, missing[1])
+
+    def optional(self, code: str, path: str, value: str, problem: str | None, what: str) -> None:
+        """A field that may be left empty: its field rule, when it is given."""
+        if value:
+            self.rule(code, path, problem, what)
 
     def choice(self, code: str, path: str, value: str, allowed: tuple[str, ...], what: str) -> bool:
         if value in allowed:
@@ -203,63 +230,54 @@ def _check_scheduling(plan: Plan, r: _Report) -> None:
     _check_untolerated_taints(plan, pools, r)
     if plan.target == "v2":
         name = sched.registry_connection
-        if not name:
-            r.add(
-                WARNING,
+        r.required(
+            "registry_connection_invalid",
+            "scheduling.registry_connection",
+            name,
+            rules.polyaxon_name_problem(name),
+            "The registry connection name",
+            missing=(
                 "registry_connection_missing",
-                "scheduling.registry_connection",
                 "Name the registry connection kaniko pushes to; without it no builds preset is written.",
-            )
-        else:
-            r.rule(
-                "registry_connection_invalid",
-                "scheduling.registry_connection",
-                rules.polyaxon_name_problem(name),
-                "The registry connection name",
-            )
+            ),
+            severity=WARNING,
+        )
+        if name:
             _check_registry(plan, r)
 
 
 def _check_registry(plan: Plan, r: _Report) -> None:
     """A builds preset pushes through a connection values.yaml must declare: url and Secret."""
     sched = plan.scheduling
-    missing = [
-        field
-        for field, value in (
-            ("registry_url", sched.registry_url),
-            ("registry_secret", sched.registry_secret),
-        )
-        if not value
-    ]
-    if missing:
+    if not (sched.registry_url and sched.registry_secret):
         r.add(
             WARNING,
             "registry_incomplete",
-            f"scheduling.{missing[0]}",
+            "scheduling.registry_secret" if sched.registry_url else "scheduling.registry_url",
             "Give the registry's address and the Secret holding its Docker config.json; until then "
             "values.yaml declares no registry and no builds preset is written.",
         )
-    if sched.registry_url:
-        r.rule(
-            "registry_url_invalid",
-            "scheduling.registry_url",
-            rules.registry_url_problem(sched.registry_url),
-            "The registry address",
-        )
-    if sched.registry_secret:
-        r.rule(
-            "registry_secret_invalid",
-            "scheduling.registry_secret",
-            rules.dns_subdomain_problem(sched.registry_secret),
-            "The registry Secret name",
-        )
-    if sched.registry_image:
-        r.rule(
-            "registry_image_invalid",
-            "scheduling.registry_image",
-            rules.image_name_problem(sched.registry_image),
-            "The image name",
-        )
+    r.optional(
+        "registry_url_invalid",
+        "scheduling.registry_url",
+        sched.registry_url,
+        rules.registry_url_problem(sched.registry_url),
+        "The registry address",
+    )
+    r.optional(
+        "registry_secret_invalid",
+        "scheduling.registry_secret",
+        sched.registry_secret,
+        rules.dns_subdomain_problem(sched.registry_secret),
+        "The registry Secret name",
+    )
+    r.optional(
+        "registry_image_invalid",
+        "scheduling.registry_image",
+        sched.registry_image,
+        rules.image_name_problem(sched.registry_image),
+        "The image name",
+    )
 
 
 # Label domains that give away a managed cluster.
@@ -327,21 +345,12 @@ def _check_pool(pool: Pool, path: str, r: _Report) -> None:
     and its affinity terms."""
     seen: set[str] = set()
     for i, label in enumerate(pool.labels):
-        at = f"{path}.labels.{i}"
-        r.rule(
-            "label_key_invalid", f"{at}.key", rules.label_key_problem(label.key), "The label key"
-        )
-        r.rule(
-            "label_value_invalid",
-            f"{at}.value",
-            rules.label_value_problem(label.value),
-            "The label value",
-        )
+        _check_label(label, f"{path}.labels.{i}", r)
         if label.key in seen:
             r.add(
                 ERROR,
                 "label_key_duplicate",
-                f"{at}.key",
+                f"{path}.labels.{i}.key",
                 f"The label key {inline(label.key)} is given twice; a node has one value per key.",
             )
         seen.add(label.key)
@@ -355,6 +364,16 @@ def _check_pool(pool: Pool, path: str, r: _Report) -> None:
     for i, tol in enumerate(pool.tolerations):
         _check_toleration(tol, f"{path}.tolerations.{i}", r)
     _check_affinity(pool.affinity, f"{path}.affinity", path == "scheduling.core", r)
+
+
+def _check_label(label: Label, at: str, r: _Report) -> None:
+    r.rule("label_key_invalid", f"{at}.key", rules.label_key_problem(label.key), "The label key")
+    r.rule(
+        "label_value_invalid",
+        f"{at}.value",
+        rules.label_value_problem(label.value),
+        "The label value",
+    )
 
 
 def _check_affinity(affinity: Affinity, path: str, core: bool, r: _Report) -> None:
@@ -391,18 +410,7 @@ def _check_affinity(affinity: Affinity, path: str, core: bool, r: _Report) -> No
                 "an empty selector matches every pod in the namespace.",
             )
         for j, label in enumerate(term.labels):
-            r.rule(
-                "label_key_invalid",
-                f"{at}.labels.{j}.key",
-                rules.label_key_problem(label.key),
-                "The label key",
-            )
-            r.rule(
-                "label_value_invalid",
-                f"{at}.labels.{j}.value",
-                rules.label_value_problem(label.value),
-                "The label value",
-            )
+            _check_label(label, f"{at}.labels.{j}", r)
 
 
 def _check_weight(weight: int, at: str, r: _Report) -> None:
@@ -507,7 +515,7 @@ def _check_spread_selects_core(plan: Plan, r: _Report) -> None:
             )
 
 
-def _check_toleration(tol, at: str, r: _Report) -> None:
+def _check_toleration(tol: Toleration, at: str, r: _Report) -> None:
     ok_op = r.choice(
         "toleration_operator_invalid",
         f"{at}.operator",
@@ -543,13 +551,12 @@ def _check_toleration(tol, at: str, r: _Report) -> None:
             f"{at}.value",
             "With the Exists operator the value must be empty; use Equal to match a value.",
         )
-    if tol.value:
-        r.rule(
-            "toleration_value_invalid",
-            f"{at}.value",
-            rules.label_value_problem(tol.value),
-            "The toleration value",
-        )
+    r.rule(
+        "toleration_value_invalid",
+        f"{at}.value",
+        rules.label_value_problem(tol.value),
+        "The toleration value",
+    )
     if tol.seconds and not (tol.seconds.isascii() and tol.seconds.isdigit()):
         r.add(
             ERROR,
@@ -567,7 +574,7 @@ def _check_toleration(tol, at: str, r: _Report) -> None:
         )
 
 
-def _tolerates(pool: Pool, taint) -> bool:
+def _tolerates(pool: Pool, taint: Toleration) -> bool:
     for tol in pool_tolerations(pool):
         if tol.effect not in ("", taint.effect):
             continue
@@ -620,28 +627,25 @@ def _check_database(plan: Plan, r: _Report) -> None:
         r.rule(
             "db_size_invalid", "database.size", rules.quantity_problem(db.size), "The volume size"
         )
-        if db.storage_class:
-            r.rule(
-                "storage_class_invalid",
-                "database.storage_class",
-                rules.dns_subdomain_problem(db.storage_class),
-                "The storage class",
-            )
+        r.optional(
+            "storage_class_invalid",
+            "database.storage_class",
+            db.storage_class,
+            rules.dns_subdomain_problem(db.storage_class),
+            "The storage class",
+        )
         return
-    if not db.host:
-        r.add(
-            ERROR,
+    r.required(
+        "db_host_invalid",
+        "database.host",
+        db.host,
+        rules.hostname_problem(db.host, allow_ip=True),
+        "The database host",
+        missing=(
             "db_host_missing",
-            "database.host",
             "Give the host name of the external PostgreSQL, or choose the in-cluster database.",
-        )
-    else:
-        r.rule(
-            "db_host_invalid",
-            "database.host",
-            rules.hostname_problem(db.host, allow_ip=True),
-            "The database host",
-        )
+        ),
+    )
     r.rule("db_port_invalid", "database.port", rules.port_problem(db.port), "The database port")
     if db.conn_max_age < 0:
         r.add(
@@ -676,22 +680,19 @@ def _check_database(plan: Plan, r: _Report) -> None:
 def _check_db_ca(plan: Plan, r: _Report) -> None:
     """verify-ca/verify-full need the provider's CA where libpq looks (sslrootcert)."""
     db = plan.database
-    if not db.ca_secret:
-        r.add(
-            ERROR,
+    r.required(
+        "db_ca_secret_invalid",
+        "database.ca_secret",
+        db.ca_secret,
+        rules.dns_subdomain_problem(db.ca_secret),
+        "The CA Secret name",
+        missing=(
             "db_ca_missing",
-            "database.ca_secret",
-            f"sslmode {db.sslmode} checks the server against a CA certificate the API pod does not "
-            "have, so it would never connect: name the Secret that will hold the provider's CA "
-            "(RUNBOOK.md creates it), or use sslmode require.",
-        )
-    else:
-        r.rule(
-            "db_ca_secret_invalid",
-            "database.ca_secret",
-            rules.dns_subdomain_problem(db.ca_secret),
-            "The CA Secret name",
-        )
+            f"sslmode {db.sslmode} checks the server against a CA certificate the API pod does "
+            "not have, so it would never connect: name the Secret that will hold the provider's "
+            "CA (RUNBOOK.md creates it), or use sslmode require.",
+        ),
+    )
     if plan.components.scheduler:
         # The chart mounts connections (the CA) into the API pod only; the scheduler and
         # workers also connect to the database.
@@ -740,16 +741,12 @@ def _check_components(plan: Plan, r: _Report) -> None:
         )
 
 
-def _check_service(svc, path: str, what: str, r: _Report) -> None:
+def _check_service(svc: Redis | RabbitMQ, path: str, what: str, r: _Report) -> None:
+    code = path.rsplit(".", 1)[1]
     if not r.choice(
-        f"{path.rsplit('.', 1)[1]}_kind_invalid",
-        f"{path}.kind",
-        svc.kind,
-        SERVICE_KINDS,
-        f"The {what} kind",
+        f"{code}_kind_invalid", f"{path}.kind", svc.kind, SERVICE_KINDS, f"The {what} kind"
     ):
         return
-    code = path.rsplit(".", 1)[1]
     if svc.kind == "in-cluster":
         r.add(
             INFO,
@@ -758,17 +755,14 @@ def _check_service(svc, path: str, what: str, r: _Report) -> None:
             f"On a cloud provider a managed {what} survives node failures better than the in-cluster one.",
         )
         return
-    if not svc.host:
-        r.add(
-            ERROR, f"{code}_host_missing", f"{path}.host", f"Give the host of the external {what}."
-        )
-    else:
-        r.rule(
-            f"{code}_host_invalid",
-            f"{path}.host",
-            rules.hostname_problem(svc.host, allow_ip=True),
-            f"The {what} host",
-        )
+    r.required(
+        f"{code}_host_invalid",
+        f"{path}.host",
+        svc.host,
+        rules.hostname_problem(svc.host, allow_ip=True),
+        f"The {what} host",
+        missing=(f"{code}_host_missing", f"Give the host of the external {what}."),
+    )
     r.rule(f"{code}_port_invalid", f"{path}.port", rules.port_problem(svc.port), f"The {what} port")
 
 
@@ -900,20 +894,17 @@ def _check_store(target: str, store: Store, path: str, r: _Report) -> None:
                 rules.azure_account_problem(store.account),
                 "The storage account",
             )
-        if not store.secret:
-            r.add(
-                ERROR,
+        r.required(
+            "secret_name_invalid",
+            f"{path}.secret",
+            store.secret,
+            rules.dns_subdomain_problem(store.secret),
+            "The Secret name",
+            missing=(
                 "store_secret_missing",
-                f"{path}.secret",
                 "Name the existing Kubernetes Secret holding the bucket credentials.",
-            )
-        else:
-            r.rule(
-                "secret_name_invalid",
-                f"{path}.secret",
-                rules.dns_subdomain_problem(store.secret),
-                "The Secret name",
-            )
+            ),
+        )
         if target == "v0.6":
             r.rule(
                 "secret_key_invalid",
@@ -946,13 +937,13 @@ def _check_store(target: str, store: Store, path: str, r: _Report) -> None:
             "A host path lives on one node and is lost with it: use a cloud bucket or a ReadWriteMany "
             "claim for durable storage.",
         )
-    if store.mount_path:
-        r.rule(
-            "mount_path_invalid",
-            f"{path}.mount_path",
-            rules.absolute_path_problem(store.mount_path),
-            "The mount path",
-        )
+    r.optional(
+        "mount_path_invalid",
+        f"{path}.mount_path",
+        store.mount_path,
+        rules.absolute_path_problem(store.mount_path),
+        "The mount path",
+    )
 
 
 # --- SSL -------------------------------------------------------------------------------------
@@ -980,39 +971,40 @@ def _check_tls(plan: Plan, r: _Report) -> None:
     if tls.ingress and not _check_controller(plan, r):
         return
     if tls.ingress:
-        if not tls.host:
+        r.required(
+            "host_invalid",
+            "tls.host",
+            tls.host,
+            rules.hostname_problem(tls.host, allow_ip=False, allow_wildcard=True),
+            "The host",
+            missing=(
+                "ingress_host_missing",
+                "Give the domain users reach Polyaxon at, e.g. polyaxon.example.com.",
+            ),
+        )
+        if tls.host.startswith("*"):
             r.add(
                 ERROR,
-                "ingress_host_missing",
+                "ingress_host_wildcard",
                 "tls.host",
-                "Give the domain users reach Polyaxon at, e.g. polyaxon.example.com.",
+                "The platform's address must be one concrete name (polyaxon.example.com): "
+                "a wildcard host routes every matching name to Polyaxon, and the API and "
+                "its links need one address.",
             )
-        else:
-            r.rule(
-                "host_invalid",
-                "tls.host",
-                rules.hostname_problem(tls.host, allow_ip=False, allow_wildcard=True),
-                "The host",
-            )
-            if tls.host.startswith("*"):
-                r.add(
-                    ERROR,
-                    "ingress_host_wildcard",
-                    "tls.host",
-                    "The platform's address must be one concrete name (polyaxon.example.com): "
-                    "a wildcard host routes every matching name to Polyaxon, and the API and "
-                    "its links need one address.",
-                )
-        if tls.ingress_class:
-            r.rule(
-                "ingress_class_invalid",
-                "tls.ingress_class",
-                rules.dns_subdomain_problem(tls.ingress_class),
-                "The ingress class",
-            )
-    elif tls.host:
-        r.rule(
-            "host_invalid", "tls.host", rules.hostname_problem(tls.host, allow_ip=True), "The host"
+        r.optional(
+            "ingress_class_invalid",
+            "tls.ingress_class",
+            tls.ingress_class,
+            rules.dns_subdomain_problem(tls.ingress_class),
+            "The ingress class",
+        )
+    else:
+        r.optional(
+            "host_invalid",
+            "tls.host",
+            tls.host,
+            rules.hostname_problem(tls.host, allow_ip=True),
+            "The host",
         )
     if tls.mode == "acm":
         if not tls.ingress:
@@ -1060,20 +1052,17 @@ def _check_tls(plan: Plan, r: _Report) -> None:
             ISSUER_KINDS,
             "The issuer kind",
         )
-    if not tls.secret_name:
-        r.add(
-            ERROR,
+    r.required(
+        "tls_secret_invalid",
+        "tls.secret_name",
+        tls.secret_name,
+        rules.dns_subdomain_problem(tls.secret_name),
+        "The TLS Secret name",
+        missing=(
             "tls_secret_missing",
-            "tls.secret_name",
             "Name the TLS Secret (cert-manager writes it; otherwise it must hold your certificate).",
-        )
-    else:
-        r.rule(
-            "tls_secret_invalid",
-            "tls.secret_name",
-            rules.dns_subdomain_problem(tls.secret_name),
-            "The TLS Secret name",
-        )
+        ),
+    )
     if tls.mode == "existing-secret" and not tls.ingress:
         if plan.target == "v2":
             r.add(
@@ -1233,13 +1222,13 @@ def _check_secrets(plan: Plan, r: _Report) -> None:
         rules.polyaxon_name_problem(sec.admin_user),
         "The admin user name",
     )
-    if sec.admin_email:
-        r.rule(
-            "admin_email_invalid",
-            "secrets.admin_email",
-            rules.email_problem(sec.admin_email),
-            "The admin e-mail",
-        )
+    r.optional(
+        "admin_email_invalid",
+        "secrets.admin_email",
+        sec.admin_email,
+        rules.email_problem(sec.admin_email),
+        "The admin e-mail",
+    )
 
 
 _AREAS: tuple[Callable[[Plan, _Report], None], ...] = (
