@@ -7,7 +7,6 @@ of the field it is about, and a message that says how to fix it. Errors block ex
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import rules
@@ -128,10 +127,15 @@ def check(plan: Plan) -> list[Finding]:
     report = _Report()
     if not report.choice("target_invalid", "target", plan.target, TARGETS, "The target chart"):
         return report.findings
-    for area in _AREAS:
-        area(plan, report)
-    order = {s: i for i, s in enumerate(SEVERITIES)}
-    return sorted(report.findings, key=lambda f: order[f.severity])
+    _check_plan(plan, report)
+    _check_scheduling(plan, report)
+    _check_database(plan, report)
+    _check_components(plan, report)
+    _check_storage(plan, report)
+    _check_tls(plan, report)
+    _check_security(plan, report)
+    _check_secrets(plan, report)
+    return sorted(report.findings, key=lambda f: SEVERITIES.index(f.severity))
 
 
 def has_errors(findings: list[Finding]) -> bool:
@@ -1229,15 +1233,3 @@ def _check_secrets(plan: Plan, r: _Report) -> None:
         rules.email_problem(sec.admin_email),
         "The admin e-mail",
     )
-
-
-_AREAS: tuple[Callable[[Plan, _Report], None], ...] = (
-    _check_plan,
-    _check_scheduling,
-    _check_database,
-    _check_components,
-    _check_storage,
-    _check_tls,
-    _check_security,
-    _check_secrets,
-)
