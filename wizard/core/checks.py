@@ -876,7 +876,7 @@ def _check_store(target: str, store: Store, path: str, r: _Report) -> None:
         "store_kind_invalid", f"{path}.kind", store.kind, STORE_KINDS, "The store kind"
     ):
         return
-    if store.kind in ("s3", "gcs", "azure"):
+    if store.kind in CLOUD_STORE_KINDS:
         if target == "v0.6" and path in _ZERO_SIX_FILE_ONLY:
             r.add(
                 ERROR,
