@@ -7,7 +7,6 @@ of the field it is about, and a message that says how to fix it. Errors block ex
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import rules
@@ -36,10 +35,14 @@ from .plan import (
     VERIFY_SSL_MODES,
     WORKLOAD_CLASSES,
     Affinity,
+    Label,
     NodeSelectorTerm,
     Plan,
     Pool,
+    RabbitMQ,
+    Redis,
     Store,
+    Toleration,
     needs_rabbitmq,
     needs_redis,
     pool_tolerations,
@@ -88,6 +91,29 @@ class _Report:
             self.add(ERROR, code, path, f"{what} {problem}.")
         return problem is None
 
+    def required(
+        self,
+        code: str,
+        path: str,
+        value: str,
+        problem: str | None,
+        what: str,
+        *,
+        missing: tuple[str, str],
+        severity: str = ERROR,
+    ) -> None:
+        """A field that must be given: when it is empty, the finding `missing` names (code,
+        message), else its field rule."""
+        if value:
+            self.rule(code, path, problem, what)
+        else:
+            self.add(severity, missing[0], path, missing[1])
+
+    def optional(self, code: str, path: str, value: str, problem: str | None, what: str) -> None:
+        """A field that may be left empty: its field rule, when it is given."""
+        if value:
+            self.rule(code, path, problem, what)
+
     def choice(self, code: str, path: str, value: str, allowed: tuple[str, ...], what: str) -> bool:
         if value in allowed:
             return True
@@ -101,10 +127,15 @@ def check(plan: Plan) -> list[Finding]:
     report = _Report()
     if not report.choice("target_invalid", "target", plan.target, TARGETS, "The target chart"):
         return report.findings
-    for area in _AREAS:
-        area(plan, report)
-    order = {s: i for i, s in enumerate(SEVERITIES)}
-    return sorted(report.findings, key=lambda f: order[f.severity])
+    _check_plan(plan, report)
+    _check_scheduling(plan, report)
+    _check_database(plan, report)
+    _check_components(plan, report)
+    _check_storage(plan, report)
+    _check_tls(plan, report)
+    _check_security(plan, report)
+    _check_secrets(plan, report)
+    return sorted(report.findings, key=lambda f: SEVERITIES.index(f.severity))
 
 
 def has_errors(findings: list[Finding]) -> bool:
@@ -203,63 +234,54 @@ def _check_scheduling(plan: Plan, r: _Report) -> None:
     _check_untolerated_taints(plan, pools, r)
     if plan.target == "v2":
         name = sched.registry_connection
-        if not name:
-            r.add(
-                WARNING,
+        r.required(
+            "registry_connection_invalid",
+            "scheduling.registry_connection",
+            name,
+            rules.polyaxon_name_problem(name),
+            "The registry connection name",
+            missing=(
                 "registry_connection_missing",
-                "scheduling.registry_connection",
                 "Name the registry connection kaniko pushes to; without it no builds preset is written.",
-            )
-        else:
-            r.rule(
-                "registry_connection_invalid",
-                "scheduling.registry_connection",
-                rules.polyaxon_name_problem(name),
-                "The registry connection name",
-            )
+            ),
+            severity=WARNING,
+        )
+        if name:
             _check_registry(plan, r)
 
 
 def _check_registry(plan: Plan, r: _Report) -> None:
     """A builds preset pushes through a connection values.yaml must declare: url and Secret."""
     sched = plan.scheduling
-    missing = [
-        field
-        for field, value in (
-            ("registry_url", sched.registry_url),
-            ("registry_secret", sched.registry_secret),
-        )
-        if not value
-    ]
-    if missing:
+    if not (sched.registry_url and sched.registry_secret):
         r.add(
             WARNING,
             "registry_incomplete",
-            f"scheduling.{missing[0]}",
+            "scheduling.registry_secret" if sched.registry_url else "scheduling.registry_url",
             "Give the registry's address and the Secret holding its Docker config.json; until then "
             "values.yaml declares no registry and no builds preset is written.",
         )
-    if sched.registry_url:
-        r.rule(
-            "registry_url_invalid",
-            "scheduling.registry_url",
-            rules.registry_url_problem(sched.registry_url),
-            "The registry address",
-        )
-    if sched.registry_secret:
-        r.rule(
-            "registry_secret_invalid",
-            "scheduling.registry_secret",
-            rules.dns_subdomain_problem(sched.registry_secret),
-            "The registry Secret name",
-        )
-    if sched.registry_image:
-        r.rule(
-            "registry_image_invalid",
-            "scheduling.registry_image",
-            rules.image_name_problem(sched.registry_image),
-            "The image name",
-        )
+    r.optional(
+        "registry_url_invalid",
+        "scheduling.registry_url",
+        sched.registry_url,
+        rules.registry_url_problem(sched.registry_url),
+        "The registry address",
+    )
+    r.optional(
+        "registry_secret_invalid",
+        "scheduling.registry_secret",
+        sched.registry_secret,
+        rules.dns_subdomain_problem(sched.registry_secret),
+        "The registry Secret name",
+    )
+    r.optional(
+        "registry_image_invalid",
+        "scheduling.registry_image",
+        sched.registry_image,
+        rules.image_name_problem(sched.registry_image),
+        "The image name",
+    )
 
 
 # Label domains that give away a managed cluster.
@@ -322,46 +344,17 @@ def _distinct_workload_pools(plan: Plan) -> dict[str, Pool]:
     return {"scheduling.workloads": plan.scheduling.workloads}
 
 
-# A pool's findings by the pool's identity and its path (see _check_pool), and whether the
-# workload pool can share the core nodes by both pools' identities. An entry keeps its pools alive,
-# so their ids cannot be reused while it is kept.
-_POOL_FINDINGS: dict[tuple[int, str], tuple[Pool, tuple[Finding, ...]]] = {}
-_SHARING: dict[tuple[int, int], tuple[Pool, Pool, bool]] = {}
-_IDENTITY_MAX = 1024
-
-
 def _check_pool(pool: Pool, path: str, r: _Report) -> None:
-    """A pool's findings depend on nothing else (pools and findings are immutable): the live
-    preview checks six pools per keystroke and changes at most one; the forms hand out one pool
-    object per answers, so the others are found by identity, without hashing them."""
-    key = (id(pool), path)
-    found = _POOL_FINDINGS.get(key)
-    if found is None:
-        if len(_POOL_FINDINGS) >= _IDENTITY_MAX:
-            _POOL_FINDINGS.clear()
-        found = _POOL_FINDINGS[key] = (pool, _pool_findings(pool, path))
-    r.findings.extend(found[1])
-
-
-def _pool_findings(pool: Pool, path: str) -> tuple[Finding, ...]:
-    r = _Report()
+    """One pool's own rules: its labels (a tainted pool's first needs a value), its tolerations
+    and its affinity terms."""
     seen: set[str] = set()
     for i, label in enumerate(pool.labels):
-        at = f"{path}.labels.{i}"
-        r.rule(
-            "label_key_invalid", f"{at}.key", rules.label_key_problem(label.key), "The label key"
-        )
-        r.rule(
-            "label_value_invalid",
-            f"{at}.value",
-            rules.label_value_problem(label.value),
-            "The label value",
-        )
+        _check_label(label, f"{path}.labels.{i}", r)
         if label.key in seen:
             r.add(
                 ERROR,
                 "label_key_duplicate",
-                f"{at}.key",
+                f"{path}.labels.{i}.key",
                 f"The label key {inline(label.key)} is given twice; a node has one value per key.",
             )
         seen.add(label.key)
@@ -375,7 +368,16 @@ def _pool_findings(pool: Pool, path: str) -> tuple[Finding, ...]:
     for i, tol in enumerate(pool.tolerations):
         _check_toleration(tol, f"{path}.tolerations.{i}", r)
     _check_affinity(pool.affinity, f"{path}.affinity", path == "scheduling.core", r)
-    return tuple(r.findings)
+
+
+def _check_label(label: Label, at: str, r: _Report) -> None:
+    r.rule("label_key_invalid", f"{at}.key", rules.label_key_problem(label.key), "The label key")
+    r.rule(
+        "label_value_invalid",
+        f"{at}.value",
+        rules.label_value_problem(label.value),
+        "The label value",
+    )
 
 
 def _check_affinity(affinity: Affinity, path: str, core: bool, r: _Report) -> None:
@@ -412,18 +414,7 @@ def _check_affinity(affinity: Affinity, path: str, core: bool, r: _Report) -> No
                 "an empty selector matches every pod in the namespace.",
             )
         for j, label in enumerate(term.labels):
-            r.rule(
-                "label_key_invalid",
-                f"{at}.labels.{j}.key",
-                rules.label_key_problem(label.key),
-                "The label key",
-            )
-            r.rule(
-                "label_value_invalid",
-                f"{at}.labels.{j}.value",
-                rules.label_value_problem(label.value),
-                "The label value",
-            )
+            _check_label(label, f"{at}.labels.{j}", r)
 
 
 def _check_weight(weight: int, at: str, r: _Report) -> None:
@@ -528,7 +519,7 @@ def _check_spread_selects_core(plan: Plan, r: _Report) -> None:
             )
 
 
-def _check_toleration(tol, at: str, r: _Report) -> None:
+def _check_toleration(tol: Toleration, at: str, r: _Report) -> None:
     ok_op = r.choice(
         "toleration_operator_invalid",
         f"{at}.operator",
@@ -564,13 +555,12 @@ def _check_toleration(tol, at: str, r: _Report) -> None:
             f"{at}.value",
             "With the Exists operator the value must be empty; use Equal to match a value.",
         )
-    if tol.value:
-        r.rule(
-            "toleration_value_invalid",
-            f"{at}.value",
-            rules.label_value_problem(tol.value),
-            "The toleration value",
-        )
+    r.rule(
+        "toleration_value_invalid",
+        f"{at}.value",
+        rules.label_value_problem(tol.value),
+        "The toleration value",
+    )
     if tol.seconds and not (tol.seconds.isascii() and tol.seconds.isdigit()):
         r.add(
             ERROR,
@@ -588,7 +578,7 @@ def _check_toleration(tol, at: str, r: _Report) -> None:
         )
 
 
-def _tolerates(pool: Pool, taint) -> bool:
+def _tolerates(pool: Pool, taint: Toleration) -> bool:
     for tol in pool_tolerations(pool):
         if tol.effect not in ("", taint.effect):
             continue
@@ -600,16 +590,6 @@ def _tolerates(pool: Pool, taint) -> bool:
 
 
 def _can_share_nodes(core: Pool, pool: Pool) -> bool:
-    key = (id(core), id(pool))
-    found = _SHARING.get(key)
-    if found is None:
-        if len(_SHARING) >= _IDENTITY_MAX:
-            _SHARING.clear()
-        found = _SHARING[key] = (core, pool, _shares_nodes(core, pool))
-    return found[2]
-
-
-def _shares_nodes(core: Pool, pool: Pool) -> bool:
     """Core nodes carry exactly the core labels: a pool whose selector they satisfy, and whose
     pods the core taint does not stop, can be scheduled there."""
     core_labels = {(label.key, label.value) for label in core.labels}
@@ -651,28 +631,25 @@ def _check_database(plan: Plan, r: _Report) -> None:
         r.rule(
             "db_size_invalid", "database.size", rules.quantity_problem(db.size), "The volume size"
         )
-        if db.storage_class:
-            r.rule(
-                "storage_class_invalid",
-                "database.storage_class",
-                rules.dns_subdomain_problem(db.storage_class),
-                "The storage class",
-            )
+        r.optional(
+            "storage_class_invalid",
+            "database.storage_class",
+            db.storage_class,
+            rules.dns_subdomain_problem(db.storage_class),
+            "The storage class",
+        )
         return
-    if not db.host:
-        r.add(
-            ERROR,
+    r.required(
+        "db_host_invalid",
+        "database.host",
+        db.host,
+        rules.hostname_problem(db.host, allow_ip=True),
+        "The database host",
+        missing=(
             "db_host_missing",
-            "database.host",
             "Give the host name of the external PostgreSQL, or choose the in-cluster database.",
-        )
-    else:
-        r.rule(
-            "db_host_invalid",
-            "database.host",
-            rules.hostname_problem(db.host, allow_ip=True),
-            "The database host",
-        )
+        ),
+    )
     r.rule("db_port_invalid", "database.port", rules.port_problem(db.port), "The database port")
     if db.conn_max_age < 0:
         r.add(
@@ -707,22 +684,19 @@ def _check_database(plan: Plan, r: _Report) -> None:
 def _check_db_ca(plan: Plan, r: _Report) -> None:
     """verify-ca/verify-full need the provider's CA where libpq looks (sslrootcert)."""
     db = plan.database
-    if not db.ca_secret:
-        r.add(
-            ERROR,
+    r.required(
+        "db_ca_secret_invalid",
+        "database.ca_secret",
+        db.ca_secret,
+        rules.dns_subdomain_problem(db.ca_secret),
+        "The CA Secret name",
+        missing=(
             "db_ca_missing",
-            "database.ca_secret",
-            f"sslmode {db.sslmode} checks the server against a CA certificate the API pod does not "
-            "have, so it would never connect: name the Secret that will hold the provider's CA "
-            "(RUNBOOK.md creates it), or use sslmode require.",
-        )
-    else:
-        r.rule(
-            "db_ca_secret_invalid",
-            "database.ca_secret",
-            rules.dns_subdomain_problem(db.ca_secret),
-            "The CA Secret name",
-        )
+            f"sslmode {db.sslmode} checks the server against a CA certificate the API pod does "
+            "not have, so it would never connect: name the Secret that will hold the provider's "
+            "CA (RUNBOOK.md creates it), or use sslmode require.",
+        ),
+    )
     if plan.components.scheduler:
         # The chart mounts connections (the CA) into the API pod only; the scheduler and
         # workers also connect to the database.
@@ -771,16 +745,12 @@ def _check_components(plan: Plan, r: _Report) -> None:
         )
 
 
-def _check_service(svc, path: str, what: str, r: _Report) -> None:
+def _check_service(svc: Redis | RabbitMQ, path: str, what: str, r: _Report) -> None:
+    code = path.rsplit(".", 1)[1]
     if not r.choice(
-        f"{path.rsplit('.', 1)[1]}_kind_invalid",
-        f"{path}.kind",
-        svc.kind,
-        SERVICE_KINDS,
-        f"The {what} kind",
+        f"{code}_kind_invalid", f"{path}.kind", svc.kind, SERVICE_KINDS, f"The {what} kind"
     ):
         return
-    code = path.rsplit(".", 1)[1]
     if svc.kind == "in-cluster":
         r.add(
             INFO,
@@ -789,17 +759,14 @@ def _check_service(svc, path: str, what: str, r: _Report) -> None:
             f"On a cloud provider a managed {what} survives node failures better than the in-cluster one.",
         )
         return
-    if not svc.host:
-        r.add(
-            ERROR, f"{code}_host_missing", f"{path}.host", f"Give the host of the external {what}."
-        )
-    else:
-        r.rule(
-            f"{code}_host_invalid",
-            f"{path}.host",
-            rules.hostname_problem(svc.host, allow_ip=True),
-            f"The {what} host",
-        )
+    r.required(
+        f"{code}_host_invalid",
+        f"{path}.host",
+        svc.host,
+        rules.hostname_problem(svc.host, allow_ip=True),
+        f"The {what} host",
+        missing=(f"{code}_host_missing", f"Give the host of the external {what}."),
+    )
     r.rule(f"{code}_port_invalid", f"{path}.port", rules.port_problem(svc.port), f"The {what} port")
 
 
@@ -909,7 +876,7 @@ def _check_store(target: str, store: Store, path: str, r: _Report) -> None:
         "store_kind_invalid", f"{path}.kind", store.kind, STORE_KINDS, "The store kind"
     ):
         return
-    if store.kind in ("s3", "gcs", "azure"):
+    if store.kind in CLOUD_STORE_KINDS:
         if target == "v0.6" and path in _ZERO_SIX_FILE_ONLY:
             r.add(
                 ERROR,
@@ -931,20 +898,17 @@ def _check_store(target: str, store: Store, path: str, r: _Report) -> None:
                 rules.azure_account_problem(store.account),
                 "The storage account",
             )
-        if not store.secret:
-            r.add(
-                ERROR,
+        r.required(
+            "secret_name_invalid",
+            f"{path}.secret",
+            store.secret,
+            rules.dns_subdomain_problem(store.secret),
+            "The Secret name",
+            missing=(
                 "store_secret_missing",
-                f"{path}.secret",
                 "Name the existing Kubernetes Secret holding the bucket credentials.",
-            )
-        else:
-            r.rule(
-                "secret_name_invalid",
-                f"{path}.secret",
-                rules.dns_subdomain_problem(store.secret),
-                "The Secret name",
-            )
+            ),
+        )
         if target == "v0.6":
             r.rule(
                 "secret_key_invalid",
@@ -977,13 +941,13 @@ def _check_store(target: str, store: Store, path: str, r: _Report) -> None:
             "A host path lives on one node and is lost with it: use a cloud bucket or a ReadWriteMany "
             "claim for durable storage.",
         )
-    if store.mount_path:
-        r.rule(
-            "mount_path_invalid",
-            f"{path}.mount_path",
-            rules.absolute_path_problem(store.mount_path),
-            "The mount path",
-        )
+    r.optional(
+        "mount_path_invalid",
+        f"{path}.mount_path",
+        store.mount_path,
+        rules.absolute_path_problem(store.mount_path),
+        "The mount path",
+    )
 
 
 # --- SSL -------------------------------------------------------------------------------------
@@ -1011,39 +975,40 @@ def _check_tls(plan: Plan, r: _Report) -> None:
     if tls.ingress and not _check_controller(plan, r):
         return
     if tls.ingress:
-        if not tls.host:
+        r.required(
+            "host_invalid",
+            "tls.host",
+            tls.host,
+            rules.hostname_problem(tls.host, allow_ip=False, allow_wildcard=True),
+            "The host",
+            missing=(
+                "ingress_host_missing",
+                "Give the domain users reach Polyaxon at, e.g. polyaxon.example.com.",
+            ),
+        )
+        if tls.host.startswith("*"):
             r.add(
                 ERROR,
-                "ingress_host_missing",
+                "ingress_host_wildcard",
                 "tls.host",
-                "Give the domain users reach Polyaxon at, e.g. polyaxon.example.com.",
+                "The platform's address must be one concrete name (polyaxon.example.com): "
+                "a wildcard host routes every matching name to Polyaxon, and the API and "
+                "its links need one address.",
             )
-        else:
-            r.rule(
-                "host_invalid",
-                "tls.host",
-                rules.hostname_problem(tls.host, allow_ip=False, allow_wildcard=True),
-                "The host",
-            )
-            if tls.host.startswith("*"):
-                r.add(
-                    ERROR,
-                    "ingress_host_wildcard",
-                    "tls.host",
-                    "The platform's address must be one concrete name (polyaxon.example.com): "
-                    "a wildcard host routes every matching name to Polyaxon, and the API and "
-                    "its links need one address.",
-                )
-        if tls.ingress_class:
-            r.rule(
-                "ingress_class_invalid",
-                "tls.ingress_class",
-                rules.dns_subdomain_problem(tls.ingress_class),
-                "The ingress class",
-            )
-    elif tls.host:
-        r.rule(
-            "host_invalid", "tls.host", rules.hostname_problem(tls.host, allow_ip=True), "The host"
+        r.optional(
+            "ingress_class_invalid",
+            "tls.ingress_class",
+            tls.ingress_class,
+            rules.dns_subdomain_problem(tls.ingress_class),
+            "The ingress class",
+        )
+    else:
+        r.optional(
+            "host_invalid",
+            "tls.host",
+            tls.host,
+            rules.hostname_problem(tls.host, allow_ip=True),
+            "The host",
         )
     if tls.mode == "acm":
         if not tls.ingress:
@@ -1091,20 +1056,17 @@ def _check_tls(plan: Plan, r: _Report) -> None:
             ISSUER_KINDS,
             "The issuer kind",
         )
-    if not tls.secret_name:
-        r.add(
-            ERROR,
+    r.required(
+        "tls_secret_invalid",
+        "tls.secret_name",
+        tls.secret_name,
+        rules.dns_subdomain_problem(tls.secret_name),
+        "The TLS Secret name",
+        missing=(
             "tls_secret_missing",
-            "tls.secret_name",
             "Name the TLS Secret (cert-manager writes it; otherwise it must hold your certificate).",
-        )
-    else:
-        r.rule(
-            "tls_secret_invalid",
-            "tls.secret_name",
-            rules.dns_subdomain_problem(tls.secret_name),
-            "The TLS Secret name",
-        )
+        ),
+    )
     if tls.mode == "existing-secret" and not tls.ingress:
         if plan.target == "v2":
             r.add(
@@ -1264,22 +1226,10 @@ def _check_secrets(plan: Plan, r: _Report) -> None:
         rules.polyaxon_name_problem(sec.admin_user),
         "The admin user name",
     )
-    if sec.admin_email:
-        r.rule(
-            "admin_email_invalid",
-            "secrets.admin_email",
-            rules.email_problem(sec.admin_email),
-            "The admin e-mail",
-        )
-
-
-_AREAS: tuple[Callable[[Plan, _Report], None], ...] = (
-    _check_plan,
-    _check_scheduling,
-    _check_database,
-    _check_components,
-    _check_storage,
-    _check_tls,
-    _check_security,
-    _check_secrets,
-)
+    r.optional(
+        "admin_email_invalid",
+        "secrets.admin_email",
+        sec.admin_email,
+        rules.email_problem(sec.admin_email),
+        "The admin e-mail",
+    )

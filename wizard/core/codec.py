@@ -12,9 +12,7 @@ import dataclasses
 import re
 import types
 import typing
-from functools import cache
 
-from . import plan as plan_module
 from . import secretfilter
 from .plan import Plan
 
@@ -69,16 +67,9 @@ def from_dict(data: object) -> Plan:
     return plan
 
 
-@cache
-def _field_names(cls) -> tuple[str, ...] | None:
-    """Field names of a plan dataclass (None for any other type); cached, encoding is hot."""
-    return tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else None
-
-
 def _encode(value):
-    names = _field_names(type(value))
-    if names is not None:
-        return {name: _encode(getattr(value, name)) for name in names}
+    if dataclasses.is_dataclass(value):
+        return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
         # Kept chart values are shared, not copied: plans are immutable and nothing writes into
         # them (values.merge copies what it merges), and copying 1 MB of imported values is slow.
@@ -86,11 +77,6 @@ def _encode(value):
     if isinstance(value, tuple):
         return [_encode(v) for v in value]
     return value
-
-
-@cache
-def _hints(cls) -> dict:
-    return typing.get_type_hints(cls, vars(plan_module))
 
 
 def _join(path: str, key: object) -> str:
@@ -141,11 +127,6 @@ def _decode(tp, value, path: str, problems: list):
     raise TypeError(f"unsupported plan field type {tp!r}")  # a bug in plan.py, not user input
 
 
-@cache
-def _known_fields(cls) -> dict:
-    return {f.name: f for f in dataclasses.fields(cls)}
-
-
 def _decode_json_object(value, path: str, problems: list) -> dict:
     """A free-form JSON object (kept chart values): string keys, JSON values, bounded size."""
     if not isinstance(value, dict):
@@ -190,15 +171,14 @@ def _decode_dataclass(cls, value, path: str, problems: list):
     if not isinstance(value, dict):
         problems.append((path, "expected an object"))
         return _default_instance(cls)
-    hints = _hints(cls)
-    known = _known_fields(cls)
+    known = {f.name: f for f in dataclasses.fields(cls)}
     for key in value:
         if key not in known:
             problems.append((_join(path, key), _unknown_key_message(str(key))))
     kwargs = {}
     for name, f in known.items():
         if name in value:
-            kwargs[name] = _decode(hints[name], value[name], _join(path, name), problems)
+            kwargs[name] = _decode(f.type, value[name], _join(path, name), problems)
             allowed = f.metadata.get("choices")
             if allowed and isinstance(kwargs[name], str) and kwargs[name] not in allowed:
                 shown = ", ".join(repr(a) for a in allowed)
@@ -206,7 +186,7 @@ def _decode_dataclass(cls, value, path: str, problems: list):
                 kwargs[name] = f.default
         elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
             problems.append((_join(path, name), "is required"))
-            kwargs[name] = _zero(hints[name])
+            kwargs[name] = _zero(f.type)
     return cls(**kwargs)
 
 
@@ -230,9 +210,8 @@ def _zero(tp):
 
 
 def _default_instance(cls):
-    hints = _hints(cls)
     missing = {
-        f.name: _zero(hints[f.name])
+        f.name: _zero(f.type)
         for f in dataclasses.fields(cls)
         if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
     }
@@ -254,10 +233,9 @@ def json_schema() -> dict:
 
 
 def _schema_for(cls, defs: dict) -> dict:
-    hints = _hints(cls)
     props, required = {}, []
     for f in dataclasses.fields(cls):
-        prop = _type_schema(hints[f.name], defs)
+        prop = _type_schema(f.type, defs)
         if "choices" in f.metadata:
             prop["enum"] = list(f.metadata["choices"])
         if f.default is not dataclasses.MISSING:

@@ -5,8 +5,8 @@ A plan holds raw answers (plain strings, ints, bools): whether they are valid is
 shown and saved. A plan never holds a password or key, only names of Kubernetes Secrets.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: codec.py reads each field's type from
+# `dataclasses.fields()`, which then holds the type itself rather than its name.
 from dataclasses import dataclass, field, replace
 
 TARGETS = ("v2", "v0.6")
@@ -37,9 +37,9 @@ NODE_OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt")
 SPREAD_TOPOLOGY = "kubernetes.io/hostname"
 
 
-def choices(*options: str) -> dict:
-    """Field metadata naming the allowed values (documented in the JSON Schema, enforced by checks)."""
-    return {"choices": options}
+def choice(default: str, options: tuple[str, ...]):
+    """A string field limited to `options` (listed in the JSON Schema, enforced by checks)."""
+    return field(default=default, metadata={"choices": options})
 
 
 @dataclass(frozen=True)
@@ -51,9 +51,9 @@ class Label:
 @dataclass(frozen=True)
 class Toleration:
     key: str = ""
-    operator: str = field(default="Equal", metadata=choices(*TOLERATION_OPERATORS))
+    operator: str = choice("Equal", TOLERATION_OPERATORS)
     value: str = ""
-    effect: str = field(default="NoSchedule", metadata=choices(*TOLERATION_EFFECTS))
+    effect: str = choice("NoSchedule", TOLERATION_EFFECTS)
     # tolerationSeconds (NoExecute only): how long a pod stays once the taint appears; "" unset.
     seconds: str = ""
 
@@ -64,7 +64,7 @@ class MatchExpression:
     DoesNotExist none, Gt/Lt one integer)."""
 
     key: str = ""
-    operator: str = field(default="In", metadata=choices(*NODE_OPERATORS))
+    operator: str = choice("In", NODE_OPERATORS)
     values: tuple[str, ...] = ()
 
 
@@ -124,7 +124,7 @@ class ClassPools:
 
 @dataclass(frozen=True)
 class Scheduling:
-    mode: str = field(default="two-pool", metadata=choices(*SCHEDULING_MODES))
+    mode: str = choice("two-pool", SCHEDULING_MODES)
     core: Pool = Pool(labels=(Label("polyaxon", "core"),), taint=True)
     workloads: Pool = Pool(labels=(Label("polyaxon", "workloads"),))
     classes: ClassPools = ClassPools()
@@ -133,7 +133,7 @@ class Scheduling:
     # pushes to, the registry's address, the Secret holding its Docker config.json, and the image
     # (repository under the registry) builds are pushed as (DEFAULT_BUILD_IMAGE when empty).
     registry_connection: str = ""
-    provider: str = field(default="other", metadata=choices(*PROVIDERS))
+    provider: str = choice("other", PROVIDERS)
     registry_url: str = ""
     registry_secret: str = ""
     registry_image: str = ""
@@ -141,12 +141,12 @@ class Scheduling:
 
 @dataclass(frozen=True)
 class Database:
-    kind: str = field(default="external", metadata=choices(*DB_KINDS))
+    kind: str = choice("external", DB_KINDS)
     host: str = ""
     port: int = 5432
     name: str = "polyaxon"
     user: str = "polyaxon"
-    sslmode: str = field(default="require", metadata=choices(*SSL_MODES))
+    sslmode: str = choice("require", SSL_MODES)
     conn_max_age: int = 60
     # verify-ca / verify-full: the Secret holding the provider's CA bundle (key ca.crt), mounted
     # into the API pod and named by sslrootcert.
@@ -157,7 +157,7 @@ class Database:
 
 @dataclass(frozen=True)
 class Redis:
-    kind: str = field(default="in-cluster", metadata=choices(*SERVICE_KINDS))
+    kind: str = choice("in-cluster", SERVICE_KINDS)
     host: str = ""
     port: int = 6379
     use_password: bool = True
@@ -168,7 +168,7 @@ class Redis:
 
 @dataclass(frozen=True)
 class RabbitMQ:
-    kind: str = field(default="in-cluster", metadata=choices(*SERVICE_KINDS))
+    kind: str = choice("in-cluster", SERVICE_KINDS)
     host: str = ""
     port: int = 5672
     user: str = "polyaxon"
@@ -180,7 +180,7 @@ class Components:
     0.6 always needs Redis, and RabbitMQ unless the broker is Redis."""
 
     scheduler: bool = False
-    broker: str = field(default="redis", metadata=choices(*BROKERS))
+    broker: str = choice("redis", BROKERS)
     redis: Redis = Redis()
     rabbitmq: RabbitMQ = RabbitMQ()
 
@@ -188,7 +188,7 @@ class Components:
 @dataclass(frozen=True)
 class Store:
     name: str
-    kind: str = field(default="s3", metadata=choices(*STORE_KINDS))
+    kind: str = choice("s3", STORE_KINDS)
     bucket: str = ""
     account: str = ""  # Azure storage account
     secret: str = ""  # existing Kubernetes Secret with the bucket credentials
@@ -216,14 +216,14 @@ class Tls:
     ingress: bool = True
     host: str = ""
     ingress_class: str = "nginx"
-    controller: str = field(default="nginx", metadata=choices(*INGRESS_CONTROLLERS))
-    mode: str = field(default="cert-manager", metadata=choices(*TLS_MODES))
+    controller: str = choice("nginx", INGRESS_CONTROLLERS)
+    mode: str = choice("cert-manager", TLS_MODES)
     issuer: str = "letsencrypt-prod"
-    issuer_kind: str = field(default="ClusterIssuer", metadata=choices(*ISSUER_KINDS))
+    issuer_kind: str = choice("ClusterIssuer", ISSUER_KINDS)
     secret_name: str = "polyaxon-tls"
-    service_type: str = field(default="ClusterIP", metadata=choices(*SERVICE_TYPES))
+    service_type: str = choice("ClusterIP", SERVICE_TYPES)
     # AWS ALB: the load balancer's scheme and the ACM certificate (ALB ignores TLS Secrets).
-    alb_scheme: str = field(default="internet-facing", metadata=choices(*ALB_SCHEMES))
+    alb_scheme: str = choice("internet-facing", ALB_SCHEMES)
     acm_certificate_arn: str = ""
 
 
@@ -233,9 +233,7 @@ class Security:
     uid: int = 2222
     gid: int = 2222
     fs_group: int = 2222
-    fs_group_change_policy: str = field(
-        default="OnRootMismatch", metadata=choices(*FS_GROUP_POLICIES)
-    )
+    fs_group_change_policy: str = choice("OnRootMismatch", FS_GROUP_POLICIES)
     allow_privilege_escalation: bool = False
     run_as_non_root: bool = True
 
@@ -261,7 +259,7 @@ class MigrationNote:
 
 @dataclass(frozen=True)
 class Plan:
-    target: str = field(default="v2", metadata=choices(*TARGETS))
+    target: str = choice("v2", TARGETS)
     release: str = "polyaxon"
     namespace: str = "polyaxon"
     scheduling: Scheduling = Scheduling()

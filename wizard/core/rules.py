@@ -133,11 +133,7 @@ def id_problem(value: int) -> str | None:
 def hostname_problem(host: str, *, allow_ip: bool, allow_wildcard: bool = False) -> str | None:
     if not host:
         return "is required"
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        pass
-    else:
+    if _is_ip(host):
         return None if allow_ip else "must be a DNS name, not an IP address"
     name = host[2:] if allow_wildcard and host.startswith("*.") else host
     if name != name.lower():
