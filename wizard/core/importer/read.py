@@ -425,18 +425,18 @@ def _db_ca_secret(values: dict) -> str:
     return ""
 
 
-def _wizard_connection(conn: object, values: dict) -> bool:
-    """The registry and database-CA connections the wizard writes itself (issue 13)."""
+def _wizard_connection(conn: object, registry: dict, db_ca: bool) -> bool:
+    """The registry and database-CA connections the wizard writes itself (issue 13), given the
+    file's `_registry_fields` and whether it mounts the database CA."""
     if not isinstance(conn, dict):
         return False
-    registry = _registry_fields(values)
     if (
         registry
         and conn.get("kind") == "registry"
         and conn.get("name") == registry["registry_connection"]
     ):
         return True
-    return bool(_db_ca_secret(values)) and conn.get("name") == DB_CA_CONNECTION
+    return db_ca and conn.get("name") == DB_CA_CONNECTION
 
 
 def _renders_same(store: Store, conn: dict) -> bool:
@@ -475,7 +475,9 @@ def _v2_storage(values: dict, out: list[Finding]) -> tuple[Storage, str]:
         for conn in conns:
             if isinstance(conn, dict) and conn.get("kind") == "registry" and not registry:
                 registry = _str(conn.get("name"))
-        conns = [c for c in conns if not _wizard_connection(c, values)]
+        # Looked up once: per connection, a file of thousands of connections took seconds.
+        registry_fields, db_ca = _registry_fields(values), bool(_db_ca_secret(values))
+        conns = [c for c in conns if not _wizard_connection(c, registry_fields, db_ca)]
         parsed = []
         quiet: list = []  # a connection the wizard does not manage is kept, not judged
         for i, conn in enumerate(conns):  # stops at the first one the wizard would not write alike
