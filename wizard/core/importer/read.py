@@ -30,7 +30,7 @@ from ..plan import (
 )
 from ..safeyaml import SpelledInt
 from ..yamlio import inline
-from .affinity import read_affinity
+from .affinity import read_affinity, show_path
 
 
 class Findings(list):
@@ -42,14 +42,6 @@ class Findings(list):
         self.wrong: list[tuple] = []
         # The part of the core pods' affinity the editor cannot hold: kept as it is.
         self.affinity_rest: dict = {}
-
-
-def show_path(where: tuple) -> str:
-    """("tolerations", 1, "tolerationSeconds") -> "tolerations[1].tolerationSeconds"."""
-    out = ""
-    for part in where:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 _EXPECTED = {
@@ -92,13 +84,21 @@ def _dict(value: object) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def _get(values: dict, path: str, default: object = None) -> object:
+def _get(values: dict, path: str) -> object:
+    """The value at a dotted path ("" is `values` itself); None where there is none."""
     node: object = values
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return default
-        node = node[part]
-    return default if node is None else node
+    for part in path.split(".") if path else ():
+        if not isinstance(node, dict):
+            return None
+        node = node.get(part)
+    return node
+
+
+def _pop(values: dict, path: str) -> object:
+    """Remove a dotted path if present; returns the removed value (None if absent)."""
+    parent, _, key = path.rpartition(".")
+    node = _get(values, parent)
+    return node.pop(key, None) if isinstance(node, dict) else None
 
 
 def _str(value: object, default: str = "") -> str:
@@ -109,18 +109,25 @@ def _str(value: object, default: str = "") -> str:
     return default
 
 
+def _typed(node: dict, key: str, where: tuple, out: list, kind: type, code: str, default):
+    """`node[key]` if it is a `kind`; a value of another type is an error at `where + key`.
+    Absent, null or wrong: the default."""
+    value = node.get(key)
+    if value is None:
+        return default
+    if isinstance(value, kind):
+        return value
+    _wrong(out, code, (*where, key), value)
+    return default
+
+
 def text(node: dict, key: str, where: tuple, out: list, default: str = "") -> str:
     """`node[key]` as text (a number is read as its digits); anything else is an error at
     `where + key`. Absent or null: the default."""
     value = node.get(key)
-    if value is None:
-        return default
-    if isinstance(value, str):
-        return value
     if isinstance(value, int) and not isinstance(value, bool | SpelledInt):
         return str(value)
-    _wrong(out, "expected_text", (*where, key), value)
-    return default
+    return _typed(node, key, where, out, str, "expected_text", default)
 
 
 def integer(node: dict, key: str, where: tuple, out: list, default: int, low: int = 0,
@@ -145,56 +152,15 @@ def port(node: dict, key: str, where: tuple, out: list, default: int) -> int:
 
 
 def flag(node: dict, key: str, where: tuple, out: list, default: bool) -> bool:
-    value = node.get(key)
-    if value is None:
-        return default
-    if isinstance(value, bool):
-        return value
-    _wrong(out, "expected_boolean", (*where, key), value)
-    return default
+    return _typed(node, key, where, out, bool, "expected_boolean", default)
 
 
 def mapping(node: dict, key: str, where: tuple, out: list) -> dict:
-    value = node.get(key)
-    if value is None:
-        return {}
-    if isinstance(value, dict):
-        return value
-    _wrong(out, "expected_mapping", (*where, key), value)
-    return {}
+    return _typed(node, key, where, out, dict, "expected_mapping", {})
 
 
 def items(node: dict, key: str, where: tuple, out: list) -> list:
-    value = node.get(key)
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return value
-    _wrong(out, "expected_list", (*where, key), value)
-    return []
-
-
-def _int(value: object, default: int) -> int:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    return default
-
-
-def _bool(value: object, default: bool) -> bool:
-    return value if isinstance(value, bool) else default
-
-
-def _pop(values: dict, path: str) -> object:
-    """Remove a path if present; returns the removed value (None if absent)."""
-    *parents, last = path.split(".")
-    node: object = values
-    for part in parents:
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    if isinstance(node, dict) and last in node:
-        return node.pop(last)
-    return None
+    return _typed(node, key, where, out, list, "expected_list", [])
 
 
 # --- scheduling ----------------------------------------------------------------------------
