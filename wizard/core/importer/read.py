@@ -186,13 +186,14 @@ def _toleration(item: object, where: tuple, out: list) -> Toleration | None:
     )
 
 
-def _pool(selector: tuple, tolerations: tuple, out: list) -> Pool:
-    """A pool from (node, key, where) of its nodeSelector and of its tolerations."""
-    labels = _labels(*selector, out)
-    node, key, where = tolerations
+def _tolerations(node: dict, key: str, where: tuple, out: list) -> tuple[Toleration, ...]:
     listed = items(node, key, where, out)
     found = (_toleration(item, (*where, key, i), out) for i, item in enumerate(listed))
-    tols = tuple(t for t in found if t is not None)
+    return tuple(t for t in found if t is not None)
+
+
+def _pool(labels: tuple[Label, ...], tols: tuple[Toleration, ...]) -> Pool:
+    """A pool; the toleration of its own taint (on its first label) becomes `taint`."""
     taint = False
     if labels:
         own = Toleration(labels[0].key, "Equal", labels[0].value, "NoSchedule")
@@ -203,15 +204,24 @@ def _pool(selector: tuple, tolerations: tuple, out: list) -> Pool:
     return Pool(labels=labels, tolerations=tols, taint=taint)
 
 
+def _pod_pool(holder: dict, where: tuple, out: list) -> Pool:
+    """The pool of a pod's `nodeSelector` and `tolerations`, both in `holder`."""
+    labels = _labels(holder, "nodeSelector", where, out)
+    return _pool(labels, _tolerations(holder, "tolerations", where, out))
+
+
 def _scheduling(
-    values: dict, classes: dict[str, Pool], workloads: Pool | None, out: list, target: str = "v2"
+    values: dict,
+    classes: dict[str, Pool],
+    workloads: Pool | None,
+    out: Findings,
+    target: str = "v2",
 ) -> Scheduling:
-    core = _pool((values, "nodeSelector", ()), (values, "tolerations", ()), out)
+    core = _pod_pool(values, (), out)
     raw = mapping(values, "affinity", (), out)
     affinity, spread, rest = read_affinity(raw, ("affinity",), out, core=True, target=target)
     core = replace(core, affinity=affinity)
-    if isinstance(out, Findings):
-        out.affinity_rest = rest
+    out.affinity_rest = rest
     base = Scheduling()
     if classes:
         pools = {name: classes.get(name, Pool()) for name in WORKLOAD_CLASSES}
@@ -249,35 +259,16 @@ def read_presets(presets: dict, base: Scheduling, out: list) -> Scheduling:
         patch = mapping(holder, "runPatch", at, out)
         env_at = (*at, "runPatch", "environment")
         environment = mapping(patch, "environment", (*at, "runPatch"), out)
-        pool = _pool(
-            (environment, "nodeSelector", env_at), (environment, "tolerations", env_at), out
-        )
+        pool = _pod_pool(environment, env_at, out)
         pools[name] = replace(pool, affinity=_preset_affinity(environment, env_at, out))
+    base = replace(base, registry_connection=registry, registry_image=image)
     if not pools:  # no class has a pool of its own
-        return replace(
-            base,
-            mode="two-pool",
-            workloads=Pool(),
-            registry_connection=registry,
-            registry_image=image,
-        )
+        return replace(base, mode="two-pool", workloads=Pool())
     if len(set(pools.values())) == 1 and len(pools) >= len(WORKLOAD_CLASSES) - 1:
         (pool,) = set(pools.values())
-        return replace(
-            base,
-            mode="two-pool",
-            workloads=pool,
-            registry_connection=registry,
-            registry_image=image,
-        )
+        return replace(base, mode="two-pool", workloads=pool)
     classes = {name: pools.get(name, Pool()) for name in WORKLOAD_CLASSES}
-    return replace(
-        base,
-        mode="per-class",
-        classes=ClassPools(**classes),
-        registry_connection=registry,
-        registry_image=image,
-    )
+    return replace(base, mode="per-class", classes=ClassPools(**classes))
 
 
 def _preset_affinity(environment: dict, where: tuple, out: list) -> Affinity:
@@ -532,6 +523,7 @@ def _tls(values: dict, target: str, out: list) -> Tls:
     ingress = mapping(values, "ingress", (), out)
     at = ("ingress",)
     annotations = mapping(ingress, "annotations", at, out)
+    notes_at = (*at, "annotations")
     if target == "v2":
         service = mapping(mapping(values, "gateway", (), out), "service", ("gateway",), out)
         service_type = text(service, "type", ("gateway", "service"), out, "ClusterIP")
@@ -548,7 +540,7 @@ def _tls(values: dict, target: str, out: list) -> Tls:
         if target == "v2" and "className" in ingress:
             klass = text(ingress, "className", at, out)
         else:
-            klass = text(annotations, "kubernetes.io/ingress.class", (*at, "annotations"), out)
+            klass = text(annotations, "kubernetes.io/ingress.class", notes_at, out)
         controller = _controller(annotations, klass)
         if (
             target == "v2"
@@ -558,25 +550,16 @@ def _tls(values: dict, target: str, out: list) -> Tls:
         ):
             controller = "gce"  # v2 Ingresses name a class by annotation only for GKE
         if controller == "alb":
-            arn = text(annotations, _ACM_KEY, (*at, "annotations"), out)
-            scheme = text(
-                annotations,
-                "alb.ingress.kubernetes.io/scheme",
-                (*at, "annotations"),
-                out,
-                base.alb_scheme,
-            )
+            arn = text(annotations, _ACM_KEY, notes_at, out)
+            scheme_key = "alb.ingress.kubernetes.io/scheme"
+            scheme = text(annotations, scheme_key, notes_at, out, base.alb_scheme)
             return Tls(ingress=True, host=host, ingress_class=klass, controller="alb",
                        mode="acm" if _ACM_KEY in annotations else "none", acm_certificate_arn=arn,
                        alb_scheme=scheme, service_type=service_type)  # fmt: skip
         if _CLUSTER_ISSUER in annotations or _ISSUER in annotations:
             kind = "ClusterIssuer" if _CLUSTER_ISSUER in annotations else "Issuer"
-            issuer = text(
-                annotations,
-                _CLUSTER_ISSUER if kind == "ClusterIssuer" else _ISSUER,
-                (*at, "annotations"),
-                out,
-            )
+            issuer_key = _CLUSTER_ISSUER if kind == "ClusterIssuer" else _ISSUER
+            issuer = text(annotations, issuer_key, notes_at, out)
             mode = "cert-manager"
         else:
             kind, issuer = base.issuer_kind, base.issuer
