@@ -724,9 +724,11 @@ def read_v2(values: dict, classes: dict[str, Pool], workloads: Pool | None,
 
 def _secrets(values: dict, target: str, out: list) -> Secrets:
     user = mapping(values, "user", (), out)
-    name = text(values, "platformSecret", (), out, Secrets().name) if target == "v2" else ""
+    name = Secrets().name
+    if target == "v2":
+        name = text(values, "platformSecret", (), out, name)
     return Secrets(
-        name=name if target == "v2" else Secrets().name,
+        name=name,
         admin_user=text(user, "username", ("user",), out, "rootuser" if target == "v2" else "root"),
         admin_email=text(user, "email", ("user",), out),
     )
