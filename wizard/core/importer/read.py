@@ -396,11 +396,6 @@ def _wizard_connection(conn: object, registry: dict, db_ca: bool) -> bool:
     return db_ca and conn.get("name") == DB_CA_CONNECTION
 
 
-def _renders_same(store: Store, conn: dict) -> bool:
-    rendered = values_module._connection(store, f"/data/{store.name}")
-    return rendered == conn
-
-
 _DEFAULT_V2_ARTIFACTS = Store(
     name="default-artifacts-store", kind="host-path", host_path="/tmp/artifactsStore",
     mount_path="/artifactsStore",
@@ -439,7 +434,7 @@ def _v2_storage(values: dict, out: list[Finding]) -> tuple[Storage, str]:
         quiet: list = []  # a connection the wizard does not manage is kept, not judged
         for i, conn in enumerate(conns):  # stops at the first one the wizard would not write alike
             store = _store_from_connection(conn, ("connections", i), quiet)
-            if store is None or not _renders_same(store, conn):
+            if store is None or values_module._connection(store, f"/data/{store.name}") != conn:
                 break
             parsed.append(store)
         if len(parsed) == len(conns):
