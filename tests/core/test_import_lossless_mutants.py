@@ -58,8 +58,8 @@ def _drop_option(name):
 
 
 def _drop_taint(original):
-    def mutant(selector, tolerations, out):
-        return dataclasses.replace(original(selector, tolerations, out), taint=False)
+    def mutant(labels, tolerations):
+        return dataclasses.replace(original(labels, tolerations), taint=False)
 
     return mutant
 

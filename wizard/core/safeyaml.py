@@ -232,16 +232,6 @@ def _check_tag(event) -> None:
     raise YamlRefused(_tag_message(tag), _line(event.start_mark))
 
 
-def _read(text: str) -> object:
-    """`_prescan` over the whole stream, then PyYAML's safe constructor."""
-    _prescan(text)
-    loader = _ValuesLoader(text)
-    try:
-        return loader.get_single_data()
-    finally:
-        loader.dispose()
-
-
 def load_values(data: bytes | str, max_bytes: int = MAX_BYTES) -> dict:
     """The values file as a dict. Raises YamlRefused for anything else (see the module doc).
     `max_bytes`: node inventories (core/inventory.py) have a byte cap of their own."""
@@ -258,10 +248,10 @@ def load_values(data: bytes | str, max_bytes: int = MAX_BYTES) -> dict:
         raise YamlRefused(
             f"the file is not UTF-8 text (byte {exc.start}); save it as UTF-8", line
         ) from None
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = text.removeprefix("\ufeff")
     try:
-        value = _read(text)
+        _prescan(text)  # the whole stream first: nothing is built from a file it refuses
+        value = yaml.load(text, Loader=_ValuesLoader)
     except YamlRefused:
         raise
     except RecursionError:

@@ -84,8 +84,11 @@ _PEM_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
 _ENV_NAME_KEYS = ("name", "key")
 
 
+_SEPARATORS = re.compile(r"[-_.\s]")
+
+
 def _normal(key: str) -> str:
-    return re.sub(r"[-_.\s]", "", key).lower()
+    return _SEPARATORS.sub("", key).lower()
 
 
 def secret_key(path: str, key: str, parent: str = "") -> bool:
@@ -106,14 +109,14 @@ def secret_text(value: str) -> bool:
     return bool(_URL_CREDENTIALS.search(value) or _PEM_KEY.search(value))
 
 
-def _holds_value(value: object) -> bool:
-    """An entry that holds something (an empty placeholder holds no secret)."""
-    return value is not None and value not in ("", {}, [])
-
-
 def find(data: object) -> list[str]:
     """Paths (dotted, list items by index) of every non-empty secret in `data`, in document order."""
-    return [path for path, container, key in _hits(data) if _holds_value(container[key])]
+    return _found(_hits(data))
+
+
+def _found(hits: list[tuple[str, object, object]]) -> list[str]:
+    """The paths of the hits that hold something (an empty placeholder holds no secret)."""
+    return [path for path, container, key in hits if container[key] not in (None, "", {}, [])]
 
 
 def _hits(data: object) -> list[tuple[str, object, object]]:
@@ -152,7 +155,7 @@ def strip(values: dict, plan_secret: str, findings: list[Finding]) -> list[str]:
     """Remove every secret from `values` in place; a `secret_removed` finding per non-empty one
     says where the value belongs. Returns the paths that held a secret."""
     hits = _hits(values)
-    found = [path for path, container, key in hits if _holds_value(container[key])]
+    found = _found(hits)
     # Each entry once (YAML aliases share containers); list items from the last index down, so
     # the indexes still to delete stay valid.
     targets = {(id(container), key): (container, key) for _, container, key in hits}

@@ -145,9 +145,8 @@ def import_values(
             )
         )
     work = values if owned else copy.deepcopy(values)
-    had_platform_secret = bool(_str(work.get("platformSecret")))
-    plan_secret = _str(work.get("platformSecret")) or Secrets().name
-    secrets_found = strip_secrets(work, plan_secret, findings)
+    platform_secret = _str(work.get("platformSecret"))
+    secrets_found = strip_secrets(work, platform_secret or Secrets().name, findings)
     classes = fix_nested_scheduling(work, findings)
     if source == "v2":
         workloads = fix_v2_pitfalls(work, findings)
@@ -185,7 +184,7 @@ def import_values(
     if secret is not None and plan.target == "v0.6":
         plan = replace(plan, secrets=replace(plan.secrets, name=secret))
     _check_codec_limits(plan)  # first: a file too large for a plan is refused before the rest
-    if plan.database.kind == "in-cluster" and not had_platform_secret:
+    if plan.database.kind == "in-cluster" and not platform_secret:
         findings.append(_db_password_carry_over(plan, source))
     unknown = key_findings(work, source)
     if target == source:

@@ -34,8 +34,8 @@ class _Unfit(Exception):
     """This part of the affinity does not fit the editor's fields."""
 
 
-def _path(where: tuple) -> str:
-    """("affinity", "x", 0, "weight") -> "affinity.x[0].weight" (as the importer's paths)."""
+def show_path(where: tuple) -> str:
+    """A finding's path: ("affinity", "x", 0, "weight") -> "affinity.x[0].weight"."""
     out = ""
     for part in where:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
@@ -50,7 +50,7 @@ def _wrong(out: list, where: tuple, expected: str, value: object) -> None:
         Finding(
             ERROR,
             "affinity_value_wrong",
-            _path(where),
+            show_path(where),
             f"expected {expected}, found {shown}; Kubernetes would refuse this affinity. Fix it "
             "in the file or in the wizard's affinity editor.",
         )
@@ -69,42 +69,32 @@ def read_affinity(
 ) -> tuple[Affinity, bool, dict]:
     """(the fields, whether the `spread_core` switch's terms are there, the remainder) of an
     affinity mapping."""
+    # The parts the editor holds, each read by its function; anything else is the remainder.
+    readers = {("nodeAffinity", REQUIRED): _required, ("nodeAffinity", PREFERRED): _preferred}
+    if core:
+        readers["podAntiAffinity", PREFERRED] = lambda item, at, out: _spread(item, at, out, target)
+    held = {key for key, _ in readers}
+    found: dict = {}
     rest: dict = {}
-    required: tuple = ()
-    preferred: tuple = ()
-    spread: tuple = ()
-    switch = False
     for key, part in value.items():
-        at = (*where, key)
-        if key == "nodeAffinity" and isinstance(part, dict):
-            node_rest = {}
-            for sub, item in part.items():
-                try:
-                    if sub == REQUIRED:
-                        required = _required(item, (*at, sub), out)
-                    elif sub == PREFERRED:
-                        preferred = _preferred(item, (*at, sub), out)
-                    else:
-                        raise _Unfit
-                except _Unfit:
-                    node_rest[sub] = item
-            if node_rest:
-                rest[key] = node_rest
-        elif key == "podAntiAffinity" and core and isinstance(part, dict):
-            anti_rest = {}
-            for sub, item in part.items():
-                try:
-                    if sub != PREFERRED:
-                        raise _Unfit
-                    switch, spread = _spread(item, (*at, sub), out, target)
-                except _Unfit:
-                    anti_rest[sub] = item
-            if anti_rest:
-                rest[key] = anti_rest
-        elif key == "podAffinity" and part is None and target == "v2":
+        if key == "podAffinity" and part is None and target == "v2":
             continue  # what the v2 export writes itself (the chart default must not merge in)
-        else:
+        if key not in held or not isinstance(part, dict):
             rest[key] = part
+            continue
+        part_rest = {}
+        for sub, item in part.items():
+            try:
+                if (key, sub) not in readers:
+                    raise _Unfit
+                found[key, sub] = readers[key, sub](item, (*where, key, sub), out)
+            except _Unfit:
+                part_rest[sub] = item
+        if part_rest:
+            rest[key] = part_rest
+    required = found.get(("nodeAffinity", REQUIRED), ())
+    preferred = found.get(("nodeAffinity", PREFERRED), ())
+    switch, spread = found.get(("podAntiAffinity", PREFERRED), (False, ()))
     return Affinity(required=required, preferred=preferred, spread=spread), switch, rest
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+from .read import _get
+
 V2_MARKERS = (
     "gateway", "agent", "operator", "artifactsStore", "connections", "platformSecret",
     "agentSecret", "apiHooks", "cleanHooks", "mountConnections", "deploymentChart", "compiler",
@@ -25,12 +27,9 @@ V06_MARKERS = (
 
 
 def _has(values: dict, path: str) -> bool:
-    node: object = values
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return False
-        node = node[part]
-    return True
+    parent, _, key = path.rpartition(".")
+    node = _get(values, parent)
+    return isinstance(node, dict) and key in node
 
 
 def has_markers(values: dict) -> bool:

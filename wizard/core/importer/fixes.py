@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from ..checks import WARNING, Finding
-from ..plan import (
-    WORKLOAD_CLASSES,
-    Pool,
-)
-from .read import _dict, _get, _pool, _pop
+from ..plan import WORKLOAD_CLASSES, Pool
+from .read import _dict, _get, _labels, _pod_pool, _pool, _pop, _tolerations
 
 _CLASS_ALIASES = {"tensorboards": "notebooks"}
 
@@ -66,9 +63,8 @@ def fix_nested_scheduling(values: dict, out: list[Finding]) -> dict[str, Pool]:
     for given in nested_sel:
         name = _CLASS_ALIASES.get(given, given)
         if name in WORKLOAD_CLASSES and name not in classes:
-            classes[name] = _pool(
-                (nested_sel, given, ("nodeSelector",)), (nested_tol, given, ("tolerations",)), out
-            )
+            labels = _labels(nested_sel, given, ("nodeSelector",), out)
+            classes[name] = _pool(labels, _tolerations(nested_tol, given, ("tolerations",), out))
     ignored = sorted(set(nested_sel) - {"core", *WORKLOAD_CLASSES, *_CLASS_ALIASES})
     if ignored:
         out.append(
@@ -98,7 +94,7 @@ def fix_v2_pitfalls(values: dict, out: list[Finding]) -> Pool | None:
         sel = _dict(value).get("nodeSelector")
         if workloads is None and isinstance(sel, dict) and sel:
             where = tuple(path.split("."))
-            workloads = _pool((value, "nodeSelector", where), (value, "tolerations", where), out)
+            workloads = _pod_pool(value, where, out)
     if dropped:
         out.append(
             Finding(

@@ -43,10 +43,6 @@ def with_kept(rendered: dict, kept: dict) -> dict:
     return out
 
 
-def _short(value: object) -> str:
-    return inline(value)
-
-
 _MAX_DIFF_FINDINGS = 60
 
 
@@ -58,14 +54,14 @@ def _diff(before: object, after: object, path: str, out: list[tuple[str, str, st
             at = f"{path}.{key}" if path else str(key)
             if key not in after:
                 out.append(
-                    ("value_dropped", at, f"The value {_short(before[key])} is not written back.")
+                    ("value_dropped", at, f"The value {inline(before[key])} is not written back.")
                 )
             elif key not in before:
-                out.append(("value_added", at, f"The export adds {_short(after[key])}."))
+                out.append(("value_added", at, f"The export adds {inline(after[key])}."))
             else:
                 _diff(before[key], after[key], at, out)
     elif before != after:
-        out.append(("value_changed", path, f"The value {_short(before)} becomes {_short(after)}."))
+        out.append(("value_changed", path, f"The value {inline(before)} becomes {inline(after)}."))
 
 
 def normalisation_findings(before: dict, after: dict, explained: list[Finding]) -> list[Finding]:

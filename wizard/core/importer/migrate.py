@@ -5,10 +5,7 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING
 
-from ..plan import (
-    MigrationNote,
-    Plan,
-)
+from ..plan import MigrationNote, Plan
 from ..yamlio import inline
 from .read import _pop
 from .suggest import known_keys

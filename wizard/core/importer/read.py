@@ -30,7 +30,7 @@ from ..plan import (
 )
 from ..safeyaml import SpelledInt
 from ..yamlio import inline
-from .affinity import read_affinity
+from .affinity import read_affinity, show_path
 
 
 class Findings(list):
@@ -42,14 +42,6 @@ class Findings(list):
         self.wrong: list[tuple] = []
         # The part of the core pods' affinity the editor cannot hold: kept as it is.
         self.affinity_rest: dict = {}
-
-
-def show_path(where: tuple) -> str:
-    """("tolerations", 1, "tolerationSeconds") -> "tolerations[1].tolerationSeconds"."""
-    out = ""
-    for part in where:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 _EXPECTED = {
@@ -92,13 +84,21 @@ def _dict(value: object) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def _get(values: dict, path: str, default: object = None) -> object:
+def _get(values: dict, path: str) -> object:
+    """The value at a dotted path ("" is `values` itself); None where there is none."""
     node: object = values
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return default
-        node = node[part]
-    return default if node is None else node
+    for part in path.split(".") if path else ():
+        if not isinstance(node, dict):
+            return None
+        node = node.get(part)
+    return node
+
+
+def _pop(values: dict, path: str) -> object:
+    """Remove a dotted path if present; returns the removed value (None if absent)."""
+    parent, _, key = path.rpartition(".")
+    node = _get(values, parent)
+    return node.pop(key, None) if isinstance(node, dict) else None
 
 
 def _str(value: object, default: str = "") -> str:
@@ -109,18 +109,25 @@ def _str(value: object, default: str = "") -> str:
     return default
 
 
+def _typed(node: dict, key: str, where: tuple, out: list, kind: type, code: str, default):
+    """`node[key]` if it is a `kind`; a value of another type is an error at `where + key`.
+    Absent, null or wrong: the default."""
+    value = node.get(key)
+    if value is None:
+        return default
+    if isinstance(value, kind):
+        return value
+    _wrong(out, code, (*where, key), value)
+    return default
+
+
 def text(node: dict, key: str, where: tuple, out: list, default: str = "") -> str:
     """`node[key]` as text (a number is read as its digits); anything else is an error at
     `where + key`. Absent or null: the default."""
     value = node.get(key)
-    if value is None:
-        return default
-    if isinstance(value, str):
-        return value
     if isinstance(value, int) and not isinstance(value, bool | SpelledInt):
         return str(value)
-    _wrong(out, "expected_text", (*where, key), value)
-    return default
+    return _typed(node, key, where, out, str, "expected_text", default)
 
 
 def integer(node: dict, key: str, where: tuple, out: list, default: int, low: int = 0,
@@ -145,56 +152,15 @@ def port(node: dict, key: str, where: tuple, out: list, default: int) -> int:
 
 
 def flag(node: dict, key: str, where: tuple, out: list, default: bool) -> bool:
-    value = node.get(key)
-    if value is None:
-        return default
-    if isinstance(value, bool):
-        return value
-    _wrong(out, "expected_boolean", (*where, key), value)
-    return default
+    return _typed(node, key, where, out, bool, "expected_boolean", default)
 
 
 def mapping(node: dict, key: str, where: tuple, out: list) -> dict:
-    value = node.get(key)
-    if value is None:
-        return {}
-    if isinstance(value, dict):
-        return value
-    _wrong(out, "expected_mapping", (*where, key), value)
-    return {}
+    return _typed(node, key, where, out, dict, "expected_mapping", {})
 
 
 def items(node: dict, key: str, where: tuple, out: list) -> list:
-    value = node.get(key)
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return value
-    _wrong(out, "expected_list", (*where, key), value)
-    return []
-
-
-def _int(value: object, default: int) -> int:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    return default
-
-
-def _bool(value: object, default: bool) -> bool:
-    return value if isinstance(value, bool) else default
-
-
-def _pop(values: dict, path: str) -> object:
-    """Remove a path if present; returns the removed value (None if absent)."""
-    *parents, last = path.split(".")
-    node: object = values
-    for part in parents:
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    if isinstance(node, dict) and last in node:
-        return node.pop(last)
-    return None
+    return _typed(node, key, where, out, list, "expected_list", [])
 
 
 # --- scheduling ----------------------------------------------------------------------------
@@ -220,13 +186,14 @@ def _toleration(item: object, where: tuple, out: list) -> Toleration | None:
     )
 
 
-def _pool(selector: tuple, tolerations: tuple, out: list) -> Pool:
-    """A pool from (node, key, where) of its nodeSelector and of its tolerations."""
-    labels = _labels(*selector, out)
-    node, key, where = tolerations
+def _tolerations(node: dict, key: str, where: tuple, out: list) -> tuple[Toleration, ...]:
     listed = items(node, key, where, out)
     found = (_toleration(item, (*where, key, i), out) for i, item in enumerate(listed))
-    tols = tuple(t for t in found if t is not None)
+    return tuple(t for t in found if t is not None)
+
+
+def _pool(labels: tuple[Label, ...], tols: tuple[Toleration, ...]) -> Pool:
+    """A pool; the toleration of its own taint (on its first label) becomes `taint`."""
     taint = False
     if labels:
         own = Toleration(labels[0].key, "Equal", labels[0].value, "NoSchedule")
@@ -237,15 +204,24 @@ def _pool(selector: tuple, tolerations: tuple, out: list) -> Pool:
     return Pool(labels=labels, tolerations=tols, taint=taint)
 
 
+def _pod_pool(holder: dict, where: tuple, out: list) -> Pool:
+    """The pool of a pod's `nodeSelector` and `tolerations`, both in `holder`."""
+    labels = _labels(holder, "nodeSelector", where, out)
+    return _pool(labels, _tolerations(holder, "tolerations", where, out))
+
+
 def _scheduling(
-    values: dict, classes: dict[str, Pool], workloads: Pool | None, out: list, target: str = "v2"
+    values: dict,
+    classes: dict[str, Pool],
+    workloads: Pool | None,
+    out: Findings,
+    target: str = "v2",
 ) -> Scheduling:
-    core = _pool((values, "nodeSelector", ()), (values, "tolerations", ()), out)
+    core = _pod_pool(values, (), out)
     raw = mapping(values, "affinity", (), out)
     affinity, spread, rest = read_affinity(raw, ("affinity",), out, core=True, target=target)
     core = replace(core, affinity=affinity)
-    if isinstance(out, Findings):
-        out.affinity_rest = rest
+    out.affinity_rest = rest
     base = Scheduling()
     if classes:
         pools = {name: classes.get(name, Pool()) for name in WORKLOAD_CLASSES}
@@ -283,35 +259,16 @@ def read_presets(presets: dict, base: Scheduling, out: list) -> Scheduling:
         patch = mapping(holder, "runPatch", at, out)
         env_at = (*at, "runPatch", "environment")
         environment = mapping(patch, "environment", (*at, "runPatch"), out)
-        pool = _pool(
-            (environment, "nodeSelector", env_at), (environment, "tolerations", env_at), out
-        )
+        pool = _pod_pool(environment, env_at, out)
         pools[name] = replace(pool, affinity=_preset_affinity(environment, env_at, out))
+    base = replace(base, registry_connection=registry, registry_image=image)
     if not pools:  # no class has a pool of its own
-        return replace(
-            base,
-            mode="two-pool",
-            workloads=Pool(),
-            registry_connection=registry,
-            registry_image=image,
-        )
+        return replace(base, mode="two-pool", workloads=Pool())
     if len(set(pools.values())) == 1 and len(pools) >= len(WORKLOAD_CLASSES) - 1:
         (pool,) = set(pools.values())
-        return replace(
-            base,
-            mode="two-pool",
-            workloads=pool,
-            registry_connection=registry,
-            registry_image=image,
-        )
+        return replace(base, mode="two-pool", workloads=pool)
     classes = {name: pools.get(name, Pool()) for name in WORKLOAD_CLASSES}
-    return replace(
-        base,
-        mode="per-class",
-        classes=ClassPools(**classes),
-        registry_connection=registry,
-        registry_image=image,
-    )
+    return replace(base, mode="per-class", classes=ClassPools(**classes))
 
 
 def _preset_affinity(environment: dict, where: tuple, out: list) -> Affinity:
@@ -425,23 +382,18 @@ def _db_ca_secret(values: dict) -> str:
     return ""
 
 
-def _wizard_connection(conn: object, values: dict) -> bool:
-    """The registry and database-CA connections the wizard writes itself (issue 13)."""
+def _wizard_connection(conn: object, registry: dict, db_ca: bool) -> bool:
+    """The registry and database-CA connections the wizard writes itself (issue 13), given the
+    file's `_registry_fields` and whether it mounts the database CA."""
     if not isinstance(conn, dict):
         return False
-    registry = _registry_fields(values)
     if (
         registry
         and conn.get("kind") == "registry"
         and conn.get("name") == registry["registry_connection"]
     ):
         return True
-    return bool(_db_ca_secret(values)) and conn.get("name") == DB_CA_CONNECTION
-
-
-def _renders_same(store: Store, conn: dict) -> bool:
-    rendered = values_module._connection(store, f"/data/{store.name}")
-    return rendered == conn
+    return db_ca and conn.get("name") == DB_CA_CONNECTION
 
 
 _DEFAULT_V2_ARTIFACTS = Store(
@@ -475,12 +427,14 @@ def _v2_storage(values: dict, out: list[Finding]) -> tuple[Storage, str]:
         for conn in conns:
             if isinstance(conn, dict) and conn.get("kind") == "registry" and not registry:
                 registry = _str(conn.get("name"))
-        conns = [c for c in conns if not _wizard_connection(c, values)]
+        # Looked up once: per connection, a file of thousands of connections took seconds.
+        registry_fields, db_ca = _registry_fields(values), bool(_db_ca_secret(values))
+        conns = [c for c in conns if not _wizard_connection(c, registry_fields, db_ca)]
         parsed = []
         quiet: list = []  # a connection the wizard does not manage is kept, not judged
         for i, conn in enumerate(conns):  # stops at the first one the wizard would not write alike
             store = _store_from_connection(conn, ("connections", i), quiet)
-            if store is None or not _renders_same(store, conn):
+            if store is None or values_module._connection(store, f"/data/{store.name}") != conn:
                 break
             parsed.append(store)
         if len(parsed) == len(conns):
@@ -564,6 +518,7 @@ def _tls(values: dict, target: str, out: list) -> Tls:
     ingress = mapping(values, "ingress", (), out)
     at = ("ingress",)
     annotations = mapping(ingress, "annotations", at, out)
+    notes_at = (*at, "annotations")
     if target == "v2":
         service = mapping(mapping(values, "gateway", (), out), "service", ("gateway",), out)
         service_type = text(service, "type", ("gateway", "service"), out, "ClusterIP")
@@ -580,7 +535,7 @@ def _tls(values: dict, target: str, out: list) -> Tls:
         if target == "v2" and "className" in ingress:
             klass = text(ingress, "className", at, out)
         else:
-            klass = text(annotations, "kubernetes.io/ingress.class", (*at, "annotations"), out)
+            klass = text(annotations, "kubernetes.io/ingress.class", notes_at, out)
         controller = _controller(annotations, klass)
         if (
             target == "v2"
@@ -590,25 +545,16 @@ def _tls(values: dict, target: str, out: list) -> Tls:
         ):
             controller = "gce"  # v2 Ingresses name a class by annotation only for GKE
         if controller == "alb":
-            arn = text(annotations, _ACM_KEY, (*at, "annotations"), out)
-            scheme = text(
-                annotations,
-                "alb.ingress.kubernetes.io/scheme",
-                (*at, "annotations"),
-                out,
-                base.alb_scheme,
-            )
+            arn = text(annotations, _ACM_KEY, notes_at, out)
+            scheme_key = "alb.ingress.kubernetes.io/scheme"
+            scheme = text(annotations, scheme_key, notes_at, out, base.alb_scheme)
             return Tls(ingress=True, host=host, ingress_class=klass, controller="alb",
                        mode="acm" if _ACM_KEY in annotations else "none", acm_certificate_arn=arn,
                        alb_scheme=scheme, service_type=service_type)  # fmt: skip
         if _CLUSTER_ISSUER in annotations or _ISSUER in annotations:
             kind = "ClusterIssuer" if _CLUSTER_ISSUER in annotations else "Issuer"
-            issuer = text(
-                annotations,
-                _CLUSTER_ISSUER if kind == "ClusterIssuer" else _ISSUER,
-                (*at, "annotations"),
-                out,
-            )
+            issuer_key = _CLUSTER_ISSUER if kind == "ClusterIssuer" else _ISSUER
+            issuer = text(annotations, issuer_key, notes_at, out)
             mode = "cert-manager"
         else:
             kind, issuer = base.issuer_kind, base.issuer
@@ -773,9 +719,11 @@ def read_v2(values: dict, classes: dict[str, Pool], workloads: Pool | None,
 
 def _secrets(values: dict, target: str, out: list) -> Secrets:
     user = mapping(values, "user", (), out)
-    name = text(values, "platformSecret", (), out, Secrets().name) if target == "v2" else ""
+    name = Secrets().name
+    if target == "v2":
+        name = text(values, "platformSecret", (), out, name)
     return Secrets(
-        name=name if target == "v2" else Secrets().name,
+        name=name,
         admin_user=text(user, "username", ("user",), out, "rootuser" if target == "v2" else "root"),
         admin_email=text(user, "email", ("user",), out),
     )

@@ -9,33 +9,26 @@ from ..checks import INFO, WARNING, Finding
 from ..secretfilter import CHART_SECRET_PATHS as SECRET_PATHS
 from .read import _get
 
-# Keys the charts read that their default values files do not list.
+# Keys the charts read that their default values files do not list: both charts', then each's.
+_EXTRA_BOTH = {
+    "polyaxonSecret", "internalToken", "hostName", "allowedHosts",
+    "externalServices.postgresql.host", "externalServices.postgresql.port",
+    "externalServices.postgresql.user", "externalServices.postgresql.password",
+    "externalServices.postgresql.database", "externalServices.postgresql.connMaxAge",
+    "externalServices.redis.host", "externalServices.redis.port",
+    "externalServices.redis.usePassword", "externalServices.redis.password",
+    "externalServices.rabbitmq.host", "externalServices.rabbitmq.port",
+    "externalServices.rabbitmq.user", "externalServices.rabbitmq.password",
+}  # fmt: skip
 _EXTRA_KEYS = {
-    "v2": {
-        "polyaxonSecret", "internalToken", "hostName", "allowedHosts", "organizationKey", "tmux",
-        "externalServices.postgresql.host", "externalServices.postgresql.port",
-        "externalServices.postgresql.user", "externalServices.postgresql.password",
-        "externalServices.postgresql.database", "externalServices.postgresql.connMaxAge",
-        "externalServices.postgresql.options", "externalServices.postgresql.pgbouncer",
-        "externalServices.redis.host", "externalServices.redis.port",
-        "externalServices.redis.usePassword", "externalServices.redis.password",
-        "externalServices.rabbitmq.host", "externalServices.rabbitmq.port",
-        "externalServices.rabbitmq.user", "externalServices.rabbitmq.password",
-        "postgresql.primary", "gateway.nodeSelector", "gateway.tolerations", "gateway.affinity",
-        "agent.nodeSelector", "agent.tolerations", "agent.affinity", "operator.nodeSelector",
-        "operator.tolerations", "operator.affinity", "gateway.hpa", "gateway.perCore",
+    "v2": _EXTRA_BOTH | {
+        "organizationKey", "tmux", "externalServices.postgresql.options",
+        "externalServices.postgresql.pgbouncer", "postgresql.primary", "gateway.nodeSelector",
+        "gateway.tolerations", "gateway.affinity", "agent.nodeSelector", "agent.tolerations",
+        "agent.affinity", "operator.nodeSelector", "operator.tolerations", "operator.affinity",
+        "gateway.hpa", "gateway.perCore",
     },
-    "v0.6": {
-        "polyaxonSecret", "internalToken", "hostName", "allowedHosts",
-        "externalServices.postgresql.host", "externalServices.postgresql.port",
-        "externalServices.postgresql.user", "externalServices.postgresql.password",
-        "externalServices.postgresql.database", "externalServices.postgresql.connMaxAge",
-        "externalServices.redis.host", "externalServices.redis.port",
-        "externalServices.redis.usePassword", "externalServices.redis.password",
-        "externalServices.rabbitmq.host", "externalServices.rabbitmq.port",
-        "externalServices.rabbitmq.user", "externalServices.rabbitmq.password",
-        "ssl.enabled", "ssl.secretName", "ssl.path", "ingress.annotations",
-    },
+    "v0.6": _EXTRA_BOTH | {"ssl.enabled", "ssl.secretName", "ssl.path", "ingress.annotations"},
 }  # fmt: skip
 # Parents whose children the chart (or validator) knows exactly; elsewhere any key may be valid.
 _STRICT_PARENTS = {
@@ -76,7 +69,7 @@ def key_findings(values: dict, target: str) -> list[Finding]:
     children = _children(target)
     out = []
     for parent in _STRICT_PARENTS[target]:
-        node = _get(values, parent) if parent else values
+        node = _get(values, parent)
         if not isinstance(node, dict):
             continue
         candidates = children.get(parent, [])
