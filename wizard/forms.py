@@ -271,7 +271,10 @@ def _prefixed(prefix: str, values: dict) -> dict:
 class RowFormSet(forms.BaseFormSet):
     """A list editor (labels, tolerations, affinity rows, data stores): a form per row. The page
     posts no management form: the rows are counted from the posted names (`normalize_rows`
-    numbers them 0..n-1), and the server adds and removes them (`add_row`, `remove_row`)."""
+    numbers them 0..n-1), and the server adds and removes them (`add_row`, `remove_row`).
+    Without a management form the formset-level API does not apply: never call `is_valid()` or
+    `errors` on it or render `{{ formset }}`; each row form is validated and rendered on its own
+    (`formset.forms`), and a template tests `formset.forms`, since a formset is always truthy."""
 
     def __init__(self, data, *, prefix: str, rows: int, **kwargs):
         super().__init__(data, prefix=prefix, **kwargs)

@@ -260,6 +260,16 @@ def test_downloads_are_the_rendered_files(client):
     assert client.get(f"{share_url(saved)}files/secrets.txt").status_code == 404
 
 
+def test_the_share_page_shows_the_values_file_its_download_gives(client):
+    # Kept chart values out of key order: the page renders the revision as the download reads
+    # it (the database may reorder keys: PostgreSQL's jsonb does, SQLite does not).
+    kept = {"zeta": {"y": 1, "b": 2}, "alpha": 1, "ui": {"zz": 1, "enabled": True}}
+    saved, _ = save_new(client, replace(example(), kept=kept))
+    page = client.get(share_url(saved)).context["values_yaml"]
+    download = client.get(f"{share_url(saved)}files/values.yaml").content.decode()
+    assert page == download and "zeta:" in page
+
+
 def test_errors_block_rendered_downloads_but_not_the_plan(client):
     broken = replace(example(), database=replace(example().database, host=""))
     saved, _ = save_new(client, broken)

@@ -91,24 +91,6 @@ class _Report:
             self.add(ERROR, code, path, f"{what} {problem}.")
         return problem is None
 
-    def required(
-        self,
-        code: str,
-        path: str,
-        value: str,
-        problem: str | None,
-        what: str,
-        *,
-        missing: tuple[str, str],
-        severity: str = ERROR,
-    ) -> None:
-        """A field that must be given: when it is empty, the finding `missing` names (code,
-        message), else its field rule."""
-        if value:
-            self.rule(code, path, problem, what)
-        else:
-            self.add(severity, missing[0], path, missing[1])
-
     def optional(self, code: str, path: str, value: str, problem: str | None, what: str) -> None:
         """A field that may be left empty: its field rule, when it is given."""
         if value:
@@ -234,18 +216,20 @@ def _check_scheduling(plan: Plan, r: _Report) -> None:
     _check_untolerated_taints(plan, pools, r)
     if plan.target == "v2":
         name = sched.registry_connection
-        r.required(
-            "registry_connection_invalid",
-            "scheduling.registry_connection",
-            name,
-            rules.polyaxon_name_problem(name),
-            "The registry connection name",
-            missing=(
+        if not name:
+            r.add(
+                WARNING,
                 "registry_connection_missing",
+                "scheduling.registry_connection",
                 "Name the registry connection kaniko pushes to; without it no builds preset is written.",
-            ),
-            severity=WARNING,
-        )
+            )
+        else:
+            r.rule(
+                "registry_connection_invalid",
+                "scheduling.registry_connection",
+                rules.polyaxon_name_problem(name),
+                "The registry connection name",
+            )
         if name:
             _check_registry(plan, r)
 
@@ -639,17 +623,20 @@ def _check_database(plan: Plan, r: _Report) -> None:
             "The storage class",
         )
         return
-    r.required(
-        "db_host_invalid",
-        "database.host",
-        db.host,
-        rules.hostname_problem(db.host, allow_ip=True),
-        "The database host",
-        missing=(
+    if not db.host:
+        r.add(
+            ERROR,
             "db_host_missing",
+            "database.host",
             "Give the host name of the external PostgreSQL, or choose the in-cluster database.",
-        ),
-    )
+        )
+    else:
+        r.rule(
+            "db_host_invalid",
+            "database.host",
+            rules.hostname_problem(db.host, allow_ip=True),
+            "The database host",
+        )
     r.rule("db_port_invalid", "database.port", rules.port_problem(db.port), "The database port")
     if db.conn_max_age < 0:
         r.add(
@@ -684,19 +671,22 @@ def _check_database(plan: Plan, r: _Report) -> None:
 def _check_db_ca(plan: Plan, r: _Report) -> None:
     """verify-ca/verify-full need the provider's CA where libpq looks (sslrootcert)."""
     db = plan.database
-    r.required(
-        "db_ca_secret_invalid",
-        "database.ca_secret",
-        db.ca_secret,
-        rules.dns_subdomain_problem(db.ca_secret),
-        "The CA Secret name",
-        missing=(
+    if not db.ca_secret:
+        r.add(
+            ERROR,
             "db_ca_missing",
+            "database.ca_secret",
             f"sslmode {db.sslmode} checks the server against a CA certificate the API pod does "
             "not have, so it would never connect: name the Secret that will hold the provider's "
             "CA (RUNBOOK.md creates it), or use sslmode require.",
-        ),
-    )
+        )
+    else:
+        r.rule(
+            "db_ca_secret_invalid",
+            "database.ca_secret",
+            rules.dns_subdomain_problem(db.ca_secret),
+            "The CA Secret name",
+        )
     if plan.components.scheduler:
         # The chart mounts connections (the CA) into the API pod only; the scheduler and
         # workers also connect to the database.
@@ -759,14 +749,17 @@ def _check_service(svc: Redis | RabbitMQ, path: str, what: str, r: _Report) -> N
             f"On a cloud provider a managed {what} survives node failures better than the in-cluster one.",
         )
         return
-    r.required(
-        f"{code}_host_invalid",
-        f"{path}.host",
-        svc.host,
-        rules.hostname_problem(svc.host, allow_ip=True),
-        f"The {what} host",
-        missing=(f"{code}_host_missing", f"Give the host of the external {what}."),
-    )
+    if not svc.host:
+        r.add(
+            ERROR, f"{code}_host_missing", f"{path}.host", f"Give the host of the external {what}."
+        )
+    else:
+        r.rule(
+            f"{code}_host_invalid",
+            f"{path}.host",
+            rules.hostname_problem(svc.host, allow_ip=True),
+            f"The {what} host",
+        )
     r.rule(f"{code}_port_invalid", f"{path}.port", rules.port_problem(svc.port), f"The {what} port")
 
 
@@ -898,17 +891,20 @@ def _check_store(target: str, store: Store, path: str, r: _Report) -> None:
                 rules.azure_account_problem(store.account),
                 "The storage account",
             )
-        r.required(
-            "secret_name_invalid",
-            f"{path}.secret",
-            store.secret,
-            rules.dns_subdomain_problem(store.secret),
-            "The Secret name",
-            missing=(
+        if not store.secret:
+            r.add(
+                ERROR,
                 "store_secret_missing",
+                f"{path}.secret",
                 "Name the existing Kubernetes Secret holding the bucket credentials.",
-            ),
-        )
+            )
+        else:
+            r.rule(
+                "secret_name_invalid",
+                f"{path}.secret",
+                rules.dns_subdomain_problem(store.secret),
+                "The Secret name",
+            )
         if target == "v0.6":
             r.rule(
                 "secret_key_invalid",
@@ -975,17 +971,20 @@ def _check_tls(plan: Plan, r: _Report) -> None:
     if tls.ingress and not _check_controller(plan, r):
         return
     if tls.ingress:
-        r.required(
-            "host_invalid",
-            "tls.host",
-            tls.host,
-            rules.hostname_problem(tls.host, allow_ip=False, allow_wildcard=True),
-            "The host",
-            missing=(
+        if not tls.host:
+            r.add(
+                ERROR,
                 "ingress_host_missing",
+                "tls.host",
                 "Give the domain users reach Polyaxon at, e.g. polyaxon.example.com.",
-            ),
-        )
+            )
+        else:
+            r.rule(
+                "host_invalid",
+                "tls.host",
+                rules.hostname_problem(tls.host, allow_ip=False, allow_wildcard=True),
+                "The host",
+            )
         if tls.host.startswith("*"):
             r.add(
                 ERROR,
@@ -1056,17 +1055,20 @@ def _check_tls(plan: Plan, r: _Report) -> None:
             ISSUER_KINDS,
             "The issuer kind",
         )
-    r.required(
-        "tls_secret_invalid",
-        "tls.secret_name",
-        tls.secret_name,
-        rules.dns_subdomain_problem(tls.secret_name),
-        "The TLS Secret name",
-        missing=(
+    if not tls.secret_name:
+        r.add(
+            ERROR,
             "tls_secret_missing",
+            "tls.secret_name",
             "Name the TLS Secret (cert-manager writes it; otherwise it must hold your certificate).",
-        ),
-    )
+        )
+    else:
+        r.rule(
+            "tls_secret_invalid",
+            "tls.secret_name",
+            rules.dns_subdomain_problem(tls.secret_name),
+            "The TLS Secret name",
+        )
     if tls.mode == "existing-secret" and not tls.ingress:
         if plan.target == "v2":
             r.add(

@@ -45,8 +45,7 @@ class Command(BaseCommand):
         findings = list(report.findings)
         if nodes is not None and report.result.plan is not None:
             findings += placement.check_nodes(report.result.plan, nodes)
-            rank = {s: i for i, s in enumerate(SEVERITIES)}
-            findings.sort(key=lambda f: rank.get(f.severity, len(rank)))
+            findings.sort(key=lambda f: SEVERITIES.index(f.severity))
         if options["format"] == "json":
             self.stdout.write(json.dumps([finding_dict(f) for f in findings], indent=2))
         else:
