@@ -334,3 +334,10 @@ def test_a_tab_in_the_indentation_is_named_as_such():
         assert exc.line == 2 and "tab" in exc.message
     else:
         raise AssertionError("a tab-indented file was read")
+
+
+def test_values_are_built_by_a_safe_loader_only():
+    # Untrusted text is only ever read by a subclass of PyYAML's SafeLoader (C or Python).
+    assert issubclass(safeyaml._ValuesLoader, (yaml.SafeLoader, getattr(yaml, "CSafeLoader", ())))
+    source = Path(safeyaml.__file__).read_text()
+    assert "yaml.load(" not in source and "yaml.unsafe_load" not in source

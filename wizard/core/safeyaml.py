@@ -232,6 +232,16 @@ def _check_tag(event) -> None:
     raise YamlRefused(_tag_message(tag), _line(event.start_mark))
 
 
+def _construct(text: str) -> object:
+    """The one document, built by `_ValuesLoader` (PyYAML's safe loader, C when present, with
+    the refusals above). No other loader ever reads untrusted text."""
+    loader = _ValuesLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
 def load_values(data: bytes | str, max_bytes: int = MAX_BYTES) -> dict:
     """The values file as a dict. Raises YamlRefused for anything else (see the module doc).
     `max_bytes`: node inventories (core/inventory.py) have a byte cap of their own."""
@@ -251,7 +261,7 @@ def load_values(data: bytes | str, max_bytes: int = MAX_BYTES) -> dict:
     text = text.removeprefix("\ufeff")
     try:
         _prescan(text)  # the whole stream first: nothing is built from a file it refuses
-        value = yaml.load(text, Loader=_ValuesLoader)
+        value = _construct(text)
     except YamlRefused:
         raise
     except RecursionError:
