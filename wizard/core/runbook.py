@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from shlex import quote
 
-from .checks import ERROR, check
+from .checks import ERROR
 from .credentials import secret_entries, store_secrets
 from .inventory import Inventory, Taint
 from .placement import PoolNodes, check_with_nodes, pool_nodes
@@ -99,7 +99,7 @@ def _title(plan: Plan, inventory: Inventory | None) -> str:
             "the removed `v1beta1` Ingress and RBAC APIs, and current Helm cannot render its broker "
             "template). Use it only to maintain an existing 0.6 cluster.",
         ]
-    found = check_with_nodes(plan, inventory)[0] if inventory is not None else check(plan)
+    found, _ = check_with_nodes(plan, inventory)
     findings = [f for f in found if f.severity != "info"]
     if findings:
         lines += ["", "Open points from the plan's checks:", ""]

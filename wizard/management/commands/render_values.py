@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from wizard.core import bundle, codec, placement
-from wizard.core.checks import check, has_errors
+from wizard.core.checks import has_errors
 from wizard.management.files import NODES_HELP, read_inventory
 
 MAX_PLAN_BYTES = 1024 * 1024
@@ -24,14 +24,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         plan = load_plan(Path(options["plan"]))
-        nodes = None
-        if options.get("nodes"):
-            nodes = read_inventory(Path(options["nodes"]))
-            findings, where = placement.check_with_nodes(plan, nodes)
+        nodes = read_inventory(Path(options["nodes"])) if options.get("nodes") else None
+        findings, where = placement.check_with_nodes(plan, nodes)
+        if where is not None:
             for line in placement.summary_lines(where):
                 self.stdout.write(f"lands on {line}")
-        else:
-            findings = check(plan)
         for finding in findings:
             self.stderr.write(finding.line(), style_func=lambda s: s)
         if has_errors(findings):
