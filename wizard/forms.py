@@ -756,10 +756,11 @@ class SchedulingForm(StepForm):
             workloads=self.parts["workloads"].pool(),
             classes=ClassPools(**{n: self.parts[n].pool() for n in WORKLOAD_CLASSES}),
         )
+        default = Plan()  # an answer never depends on what the plan held before
         return with_changes(
             plan,
-            release=self.answer("release", plan.release),
-            namespace=self.answer("namespace", plan.namespace),
+            release=self.answer("release", default.release),
+            namespace=self.answer("namespace", default.namespace),
             scheduling=scheduling,
         )
 

@@ -1,11 +1,17 @@
 """WizardState: raw POST per step in the session, plans always build, meta kept until reset."""
 
+from dataclasses import replace
+
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.strategies import any_plans
 from tests.web.conftest import EXAMPLES, example, state_of, step_post
+from wizard import steps
+from wizard.core import codec
+from wizard.core.checks import check
 from wizard.core.plan import Plan
 from wizard.state import WizardState
 
@@ -153,3 +159,86 @@ def test_a_damaged_step_falls_back_to_the_defaults():
     state.reset("v2")
     session["wizard"]["steps"]["database"] = {"host": "not a list"}
     assert state.build_plan().database == Plan().database
+
+
+# --- the live preview starts from the plan kept at the last write ------------------------------
+
+
+def _kept_plan(session) -> dict:
+    return session["wizard"]["plan"]
+
+
+def _built(state: WizardState) -> dict:
+    plan = codec.to_dict(state.build_plan())
+    del plan["kept"]
+    return plan
+
+
+def test_every_write_keeps_the_plan_the_steps_build():
+    session = SessionStore()
+    state = WizardState(session)
+    state.reset("v0.6")
+    assert _kept_plan(session) == _built(state)
+    state.load_plan(example("v2-two-pool-aws"))
+    assert _kept_plan(session) == _built(state)
+    state.save_step("database", {**state.raw("database"), "host": ["db.internal"]})
+    assert codec.from_dict(_kept_plan(session)).database.host == "db.internal"
+    assert _kept_plan(session) == _built(state)
+    state.edit_rows("scheduling", state.raw("scheduling"), "add", "core-labels")
+    assert _kept_plan(session) == _built(state)
+    state.edit_rows("scheduling", state.raw("scheduling"), "remove", "core-labels-0")
+    assert _kept_plan(session) == _built(state)
+
+
+def _same_preview(state: WizardState, slug: str, raw: dict) -> None:
+    """`preview` (one step's forms on the kept plan) gives what `build` (every step) gives: the
+    same plan, and the same messages next to the same fields."""
+    fast_plan, fast_form = state.preview(slug, raw)
+    full_plan, forms = state.build({slug: raw})
+    assert fast_plan == full_plan
+    fast_form.attach(check(fast_plan))
+    forms[slug].attach(check(full_plan))
+    assert fast_form.messages == forms[slug].messages
+
+
+@settings(max_examples=60, deadline=None)
+@given(stored=any_plans(), typed=any_plans(), slug=st.sampled_from(steps.SLUGS), data=st.data())
+def test_the_preview_equals_a_full_build(stored, typed, slug, data):
+    session = SessionStore()
+    state = WizardState(session)
+    state.load_plan(stored)
+    # What is typed: another plan's answers for this step (as the same target's page posts
+    # them), with one value replaced by anything at all, or dropped.
+    raw = steps.get(slug).form_class.raw_from_plan(replace(typed, target=stored.target))
+    if raw:
+        name = data.draw(st.sampled_from(sorted(raw)))
+        value = data.draw(st.none() | _any_text.filter(lambda t: "\x00" not in t))
+        raw = {k: v for k, v in raw.items() if k != name or value is not None}
+        if value is not None:
+            raw[name] = [value]
+    _same_preview(state, slug, raw)
+
+
+@pytest.mark.parametrize("slug", steps.SLUGS)
+@pytest.mark.parametrize("stored", ["v2-per-class-gke", "v06-legacy"])
+def test_the_preview_equals_a_full_build_with_any_one_field_dropped_or_wrong(stored, slug):
+    state = WizardState(SessionStore())
+    state.load_plan(example(stored))
+    raw = state.raw(slug)
+    for name in raw:
+        _same_preview(state, slug, {k: v for k, v in raw.items() if k != name})
+        _same_preview(state, slug, {**raw, name: ["x\x1b:1e3"]})
+
+
+def test_a_session_without_a_kept_plan_previews_from_the_steps():
+    session = SessionStore()
+    state = WizardState(session)
+    state.load_plan(example("v2-two-pool-aws"))
+    raw = {**state.raw("database"), "host": ["typed.example.com"]}
+    for damaged in (None, "x", {"version": 99}, {"database": {"port": "x"}}):
+        if damaged is None:
+            del session["wizard"]["plan"]
+        else:
+            session["wizard"]["plan"] = damaged
+        _same_preview(state, "database", raw)
+        assert state.preview("database", raw)[0].database.host == "typed.example.com"

@@ -60,7 +60,7 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(_url_of(before.slug) if before else reverse("wizard:start"))
     # Bound to what was posted, not to what the session kept: the session never keeps a
     # credential, but its error must still show next to the field.
-    context = _step_context(state, spec, {slug: raw_of(request.POST)})
+    context = _step_context(state, spec, raw_of(request.POST))
     if context["form"].has_errors():
         return _render_step(request, context, blocked=True)
     after = steps.following(slug)
@@ -73,7 +73,7 @@ def preview(request: HttpRequest, slug: str) -> HttpResponse:
     """The values file and this step's findings with the unsaved input applied; writes nothing."""
     spec = _step_or_404(slug)
     state = WizardState(request.session, read_only=True)
-    context = _step_context(state, spec, {slug: raw_of(request.POST)}, live=True)
+    context = _step_context(state, spec, raw_of(request.POST), live=True)
     return render(request, "wizard/step.html#preview", context)
 
 
@@ -160,10 +160,14 @@ def _url_of(slug: str) -> str:
     return reverse("wizard:review") if slug == "review" else reverse("wizard:step", args=[slug])
 
 
-def _step_context(state: WizardState, spec: steps.Step, overrides=None, live=False) -> dict:
-    plan, forms = state.build(overrides)
+def _step_context(state: WizardState, spec: steps.Step, posted=None, live=False) -> dict:
+    """The step page's context; `posted`: this step's unsaved data, `live`: for the preview."""
+    if live:
+        plan, form = state.preview(spec.slug, posted)
+    else:
+        plan, forms = state.build(None if posted is None else {spec.slug: posted})
+        form = forms[spec.slug]
     findings = check(plan)
-    form = forms[spec.slug]
     shown = live or spec.slug in state.visited
     form.attach(findings if shown else [])
     return {
