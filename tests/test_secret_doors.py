@@ -163,7 +163,13 @@ def test_the_import_page_strips_each_shape_before_the_session(client, name, valu
 )
 @pytest.mark.parametrize(
     "value",
-    [f"postgres://polyaxon:{MARKER}@db.example.com/p", f"-----BEGIN PRIVATE KEY-----{MARKER}"],
+    [
+        f"postgres://polyaxon:{MARKER}@db.example.com/p",
+        f"-----BEGIN PRIVATE KEY-----{MARKER}",
+        # a control character (blanked from the plan) must not hide the credential either
+        f"postgres://polyaxon:{MARKER}\x1f@db.example.com/p",
+        f"postgres://polyaxon\t:{MARKER}@db.example.com/p",
+    ],
 )
 def test_the_wizard_form_refuses_a_credential_and_keeps_it_nowhere(client, slug, field, value):
     client.post("/", {"target": "v2"})

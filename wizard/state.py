@@ -4,24 +4,28 @@ Raw POST is kept valid or not, so nothing typed is ever lost; `build()` re-binds
 form to it and always gets a plan. Only the methods that say so write the session (`reset`,
 `load_plan`, `save_step`, `edit_rows`, `meta[...] = ...`): the live preview never does.
 
-Every write also keeps the plan those steps build ("plan", `codec.to_dict` without `kept`): a
-keystroke's preview (`preview()`) starts from it and binds the forms of the one step being typed,
-not all seven. Its figure (`make bench`, capacity row, docs/performance.md): preview p95 about 9 ms
-with it, 15 to 34 ms without it on a quiet machine, and earlier runs without it missed the 50 ms
-target in 4 of 7 runs; CPU per preview falls from about 7 to 4 ms. The pages, the review and the
-downloads still build from the raw data (`build()`); if the kept plan is missing or unreadable
-the preview does too.
+Every write also keeps the plan those steps build ("plan": `codec.to_dict` without `kept`, and
+the fingerprint of the data and code it was built from): a keystroke's preview (`preview()`)
+starts from it and binds the forms of the one step being typed, not all seven. Its figure
+(`make bench`, capacity row, docs/performance.md): preview p95 about 9 ms with it, 15 to 34 ms
+without it on a quiet machine, and earlier runs without it missed the 50 ms target in 4 of 7
+runs; CPU per preview falls from about 7 to 4 ms. The pages, the review and the
+downloads still build from the raw data (`build()`); when the kept plan is missing, unreadable,
+for another target or built from other data or code, the preview does too.
 
 Session layout under "wizard", plain JSON: {"target": "v2", "steps": {slug: {name: [values]}},
-"visited": [slug, ...], "meta": {...}, "kept": {...}, "migration": [...], "plan": {...}}. The
-cluster's nodes, if the user gave them, sit beside it under "wizard_nodes" as
-`inventory.to_document` (never the pasted text): they describe the cluster, not the plan, so
-starting a new plan keeps them.
+"visited": [slug, ...], "meta": {...}, "kept": {...}, "migration": [...],
+"plan": {"from": fingerprint, "plan": {...}}}. The cluster's nodes, if the user gave them, sit
+beside it under "wizard_nodes" as `inventory.to_document` (never the pasted text): they describe
+the cluster, not the plan, so starting a new plan keeps them.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator, MutableMapping
+from pathlib import Path
 
 from wizard import steps
 from wizard.core import codec, inventory, secretfilter
@@ -160,10 +164,12 @@ class WizardState:
         self._keep_plan()
 
     def _keep_plan(self) -> None:
-        """Keep the plan the stored steps build, for `preview()` (after every change to them)."""
+        """Keep the plan the stored steps build, for `preview()` (after every change to them),
+        with the fingerprint of what it was built from."""
         plan = codec.to_dict(self.build_plan())
         del plan["kept"]  # stored once, under "kept"
-        self.session[SESSION_KEY]["plan"] = plan
+        data = self.session[SESSION_KEY]
+        data["plan"] = {"from": _fingerprint(data), "plan": plan}
 
     def reset(self, target: str) -> None:
         """Start a new plan for `target` with the guide's defaults; clears meta."""
@@ -249,11 +255,14 @@ class WizardState:
     def preview(self, slug: str, data: RawData) -> tuple[Plan, StepForm]:
         """The plan with step `slug` answered by `data` (unsaved), and that step's bound form:
         `build({slug: data})` for the price of one step's forms (the module docstring says why)."""
-        stored = (self._stored() or {}).get("plan")
-        try:
-            base = codec.from_dict(stored) if isinstance(stored, dict) else None
-        except codec.PlanFormatError:
-            base = None
+        stored = self._stored() or {}
+        kept = stored.get("plan")
+        base = None
+        if isinstance(kept, dict) and kept.get("from") == _fingerprint(stored):
+            try:
+                base = codec.from_dict(kept.get("plan"))
+            except codec.PlanFormatError:
+                pass
         if base is None or base.target != self.target:
             plan, forms = self.build({slug: data})
             return plan, forms[slug]
@@ -263,6 +272,26 @@ class WizardState:
     def build_plan(self) -> Plan:
         """The plan from every step's stored data; invalid answers fall back, so it always builds."""
         return self.build()[0]
+
+
+def _code_fingerprint() -> str:
+    """The wizard's own source: a kept plan is used only by the code that built it."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+_CODE = _code_fingerprint()
+
+
+def _fingerprint(stored: dict) -> str:
+    """What a kept plan is built from: the stored target, steps, kept values and migration notes,
+    and the code. A plan kept by other code (a rollback, a rolling deploy) or before the steps
+    changed does not match, and the preview builds from the steps."""
+    inputs = [_CODE, *(stored.get(key) for key in ("target", "steps", "kept", "migration"))]
+    # In the order the session keeps them (its JSON round trip keeps the order of keys).
+    return hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
 
 
 def _raw_steps(plan: Plan) -> dict[str, RawData]:

@@ -165,7 +165,7 @@ def test_a_damaged_step_falls_back_to_the_defaults():
 
 
 def _kept_plan(session) -> dict:
-    return session["wizard"]["plan"]
+    return session["wizard"]["plan"]["plan"]
 
 
 def _built(state: WizardState) -> dict:
@@ -230,15 +230,25 @@ def test_the_preview_equals_a_full_build_with_any_one_field_dropped_or_wrong(sto
         _same_preview(state, slug, {**raw, name: ["x\x1b:1e3"]})
 
 
-def test_a_session_without_a_kept_plan_previews_from_the_steps():
+def test_a_kept_plan_that_does_not_match_the_steps_is_not_used():
     session = SessionStore()
     state = WizardState(session)
     state.load_plan(example("v2-two-pool-aws"))
-    raw = {**state.raw("database"), "host": ["typed.example.com"]}
-    for damaged in (None, "x", {"version": 99}, {"database": {"port": "x"}}):
-        if damaged is None:
-            del session["wizard"]["plan"]
-        else:
-            session["wizard"]["plan"] = damaged
-        _same_preview(state, "database", raw)
-        assert state.preview("database", raw)[0].database.host == "typed.example.com"
+    raw = {**state.raw("ssl"), "host": ["typed.example.com"]}
+    kept = session["wizard"]["plan"]
+    damages = {
+        "missing": lambda: session["wizard"].pop("plan"),
+        "not a dict": lambda: session["wizard"].update(plan="x"),
+        "the layout without a fingerprint": lambda: session["wizard"].update(plan=kept["plan"]),
+        "another fingerprint": lambda: session["wizard"].update(plan={**kept, "from": "x"}),
+        "unreadable": lambda: session["wizard"].update(plan={**kept, "plan": {"version": 99}}),
+        # a step changed without a new kept plan (older code writing the same session)
+        "steps changed": lambda: session["wizard"]["steps"]["database"].update(host=["new.db"]),
+    }
+    for name, damage in damages.items():
+        state.load_plan(example("v2-two-pool-aws"))
+        damage()
+        _same_preview(state, "ssl", raw)
+        plan = state.preview("ssl", raw)[0]
+        assert plan.tls.host == "typed.example.com", name
+        assert plan.database.host == state.build_plan().database.host, name

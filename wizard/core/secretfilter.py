@@ -80,6 +80,7 @@ _REFERENCE_SUFFIXES = ("SecretName", "ExistingSecret", "SecretKey", "SecretRef",
 _KEY_HOLDERS = frozenset({"ssl", "tls"})
 _URL_CREDENTIALS = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s?#@]*:[^/\s?#@]*@")
 _PEM_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # env entries: [{name: DB_PASSWORD, value: ...}]
 _ENV_NAME_KEYS = ("name", "key")
 
@@ -105,8 +106,12 @@ def secret_key(path: str, key: str, parent: str = "") -> bool:
 
 
 def secret_text(value: str) -> bool:
-    """A string that carries a credential whatever its key: user:password@ in a URL, a PEM key."""
-    return bool(_URL_CREDENTIALS.search(value) or _PEM_KEY.search(value))
+    """A string that carries a credential whatever its key: user:password@ in a URL, a PEM key;
+    with or without the control characters in it (`user:pass\x1f@host` hides nothing)."""
+    return any(
+        _URL_CREDENTIALS.search(text) or _PEM_KEY.search(text)
+        for text in (value, _CONTROL.sub("", value))
+    )
 
 
 def find(data: object) -> list[str]:
