@@ -7,11 +7,11 @@ form to it and always gets a plan. Only the methods that say so write the sessio
 Every write also keeps the plan those steps build ("plan": `codec.to_dict` without `kept`, and
 the fingerprint of the data and code it was built from): a keystroke's preview (`preview()`)
 starts from it and binds the forms of the one step being typed, not all seven. Its figure
-(`make bench`, capacity row, docs/performance.md): preview p95 about 9 ms with it, 15 to 34 ms
-without it on a quiet machine, and earlier runs without it missed the 50 ms target in 4 of 7
-runs; CPU per preview falls from about 7 to 4 ms. The pages, the review and the
-downloads still build from the raw data (`build()`); when the kept plan is missing, unreadable,
-for another target or built from other data or code, the preview does too.
+(`make bench`, capacity row, docs/performance.md): preview p95 9 to 13 ms with it, 15 to 34
+ms without it on a quiet machine, and earlier runs without it missed the 50 ms target in 4 of 7
+runs; it saves about a third of the CPU of a preview. The pages, the review and the downloads
+still build from the raw data (`build()`); when the kept plan is missing, unreadable, for another
+target or built from other data or code, the preview does too.
 
 Session layout under "wizard", plain JSON: {"target": "v2", "steps": {slug: {name: [values]}},
 "visited": [slug, ...], "meta": {...}, "kept": {...}, "migration": [...],
