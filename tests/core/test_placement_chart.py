@@ -56,7 +56,7 @@ def rendered_pods(plan) -> dict[str, placement.PodScheduling]:
     for path, text in manifests.items():
         if path not in TEMPLATES and path != "polyaxon/templates/agent-cm.yaml":
             continue  # the CRDs alone are megabytes of YAML
-        for doc in yaml.load_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        for doc in yaml.safe_load_all(text):
             if not doc:
                 continue
             if path in TEMPLATES and doc.get("kind") in ("Deployment", "Job"):

@@ -17,7 +17,6 @@ from wizard.core.plan import Plan
 from wizard.core.runbook import to_runbook
 from wizard.core.values import to_values
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 CHART = Path(__file__).resolve().parents[3] / "shared" / "reference" / "charts" / "polyaxon-2.15.1"
 # A recent Kubernetes that kubernetes-validate ships schemas for (requirements-dev.txt pins it).
 KUBERNETES = "1.35.0"
@@ -75,7 +74,7 @@ def render(plan: Plan, values: dict | None = None, *, crds: bool = False) -> lis
     for path, text in sorted(manifests.items()):
         if not path.endswith((".yaml", ".yml")) or ("/crds/" in path and not crds):
             continue
-        for doc in yaml.load_all(text, Loader=_LOADER):
+        for doc in yaml.safe_load_all(text):
             if doc:
                 objects.append(doc)
     return objects
