@@ -103,6 +103,43 @@ def test_live_preview_follows_typing_and_shows_findings_by_the_field(make_page):
     assert unexpected_errors(page.errors) == []
 
 
+def test_live_preview_keeps_what_other_steps_saved(make_page):
+    # A keystroke's preview applies only its own step to the plan the session kept at the last
+    # save (wizard/state.py): what earlier steps saved, and a row added since, must stay in it.
+    page = make_page(viewport={"width": 390, "height": 844})
+    page.goto("/")
+    page.get_by_role("button", name="Start a new plan").click()
+    page.goto("/step/database/")
+    page.locator("#id_host").fill("pg.saved.example.com")
+    page.locator("#step-form button.primary[name=next]").click()
+    page.wait_for_url("**/step/components/")
+    page.goto("/step/storage/")
+    page.locator("#step-form button[name=add][value=data]").click()
+    page.locator("#id_data-0-name").wait_for()
+    with page.expect_response("**/preview/storage/") as answer:
+        page.locator("#id_data-0-name").fill("datasets")
+    assert answer.value.status == 200
+    preview = page.locator("#values-preview")
+    expect(preview).to_contain_text("datasets")
+    expect(preview).to_contain_text("pg.saved.example.com")
+    assert unexpected_errors(page.errors) == []
+
+
+def test_a_credential_hidden_by_a_control_character_is_refused_and_not_kept(make_page):
+    page = make_page(viewport=VIEWPORT)
+    page.goto("/")
+    page.get_by_role("button", name="Start a new plan").click()
+    page.goto("/step/database/")
+    page.locator("#id_host").fill("postgres://polyaxon:hunter2\x1f@db.example.com/p")
+    page.locator("#step-form button.primary[name=next]").click()
+    page.locator("#msgs-host [data-code=secret_in_field]").wait_for()
+    page.goto("/step/database/")  # what the session kept
+    assert "hunter2" not in page.locator("#id_host").input_value()
+    page.goto("/review/")
+    assert "hunter2" not in page.content()
+    assert unexpected_errors(page.errors) == []
+
+
 def _audit(page) -> list:
     page.wait_for_load_state("networkidle")
     result = page.evaluate("async () => (await axe.run(document)).violations")
