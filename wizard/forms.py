@@ -61,8 +61,6 @@ from wizard.core.plan import (
 )
 
 RawData = dict[str, list[str]]
-# Control characters never reach the plan (they would break the YAML and the runbook's shell).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _ROW_KEY = re.compile(r"(?P<group>[a-z_]+(?:-[a-z_]+)*)-(?P<row>[0-9]{1,6})-(?P<part>[a-z_]+)\Z")
 # Blank rows added by "Add ..." buttons, by the last part of the group name.
 _BLANK_ROWS = {
@@ -159,7 +157,7 @@ def _rule(problem, code: str):
 
 
 def _no_control_characters(value: str) -> None:
-    if _CONTROL.search(value):
+    if rules.CONTROL_CHARACTERS.search(value):
         raise ValidationError(
             "Remove the control characters (tabs, escapes) from this value.",
             code="control_characters",
@@ -247,7 +245,7 @@ class Section(forms.Form):
             return self.cleaned_data[name]
         if isinstance(field, forms.ChoiceField):
             return default  # a forged choice never reaches the plan
-        text = _CONTROL.sub("", raw).strip()
+        text = rules.CONTROL_CHARACTERS.sub("", raw).strip()
         if secretfilter.secret_text(text):
             return default  # a credential never reaches the plan (the field shows the error)
         if isinstance(field, forms.IntegerField):

@@ -26,7 +26,8 @@ _SECRET_KEY = re.compile(r"[-._a-zA-Z0-9]+\Z")
 _PG_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 # A role may also carry '.' and '@' (Azure's user@server, IAM-style user names).
 _PG_USER = re.compile(r"[A-Za-z_][A-Za-z0-9_.@-]*\Z")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Control characters: never in a plan value (they break the YAML and the runbook's shell).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def dns_label_problem(value: str, max_len: int = 63) -> str | None:
@@ -173,7 +174,7 @@ def absolute_path_problem(value: str) -> str | None:
         return "is required"
     if not value.startswith("/"):
         return "must be an absolute path (start with '/')"
-    if _CONTROL.search(value) or ".." in value.split("/"):
+    if CONTROL_CHARACTERS.search(value) or ".." in value.split("/"):
         return "must not contain '..' or control characters"
     return None
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from .checks import WARNING, Finding
+from .rules import CONTROL_CHARACTERS
 
 # chart path -> key of the plan's Secret that should hold it (see credentials.py); "" = none.
 CHART_SECRET_PATHS = {
@@ -80,7 +81,6 @@ _REFERENCE_SUFFIXES = ("SecretName", "ExistingSecret", "SecretKey", "SecretRef",
 _KEY_HOLDERS = frozenset({"ssl", "tls"})
 _URL_CREDENTIALS = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s?#@]*:[^/\s?#@]*@")
 _PEM_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # env entries: [{name: DB_PASSWORD, value: ...}]
 _ENV_NAME_KEYS = ("name", "key")
 
@@ -110,7 +110,7 @@ def secret_text(value: str) -> bool:
     with or without the control characters in it (`user:pass\x1f@host` hides nothing)."""
     return any(
         _URL_CREDENTIALS.search(text) or _PEM_KEY.search(text)
-        for text in (value, _CONTROL.sub("", value))
+        for text in (value, CONTROL_CHARACTERS.sub("", value))
     )
 
 
